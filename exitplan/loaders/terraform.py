@@ -1,0 +1,4 @@
+"""Terraform / OpenTofu loader (contract; implementation in progress).
+
+load(discovery) -> LoadResult
+"""

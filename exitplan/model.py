@@ -1,0 +1,200 @@
+"""The values handed from one stage to the next.
+
+Every record is frozen. Stages build new records (``dataclasses.replace``) instead of mutating old ones,
+so that what a loader produced is still what a later stage sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Replaces every secret value (Kubernetes Secret data, Terraform passwords, sensitive variables).
+#: Loaders put it in place of the value on load, so no later stage can leak what it never had.
+REDACTED = "(sensitive value removed)"
+
+#: A path to a value inside a resource's attributes: keys and list indexes, e.g.
+#: ``("spec", "template", "spec", "containers", 0, "image")``.
+Path = tuple[str | int, ...]
+
+
+class Unknown:
+    """A Terraform value that cannot be known without running Terraform.
+
+    ``expression`` is the source text it came from (``var.region``, ``aws_db_instance.x.address``), kept
+    so that output can say *what* is unknown. It never holds a secret: a secret becomes ``REDACTED``.
+    """
+
+    __slots__ = ("expression",)
+
+    def __init__(self, expression: str = "") -> None:
+        self.expression = expression
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.expression!r})"
+
+    def __str__(self) -> str:
+        return f"${{{self.expression}}}" if self.expression else "(unknown)"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Unknown) and other.expression == self.expression
+
+    def __hash__(self) -> int:
+        return hash(("Unknown", self.expression))
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True, order=True)
+class Reference:
+    """A Terraform reference found in a resource's expressions, resolved to a resource address.
+
+    ``target`` is an address in the same configuration (``aws_vpc.main``,
+    ``module.db.aws_db_instance.this``); references through module outputs and inputs are already
+    followed by the loader to the resource they end at. ``kind`` is ``reference``, ``depends_on``,
+    ``module-input``, ``module-output`` or ``provider``.
+    """
+
+    target: str
+    via: str
+    line: int
+    kind: str = "reference"
+
+
+@dataclass(frozen=True)
+class Resource:
+    id: str
+    address: str
+    configuration: str
+    source: str  # "terraform" | "kubernetes"
+    type: str
+    name: str
+    file: str
+    line: int
+    namespace: str | None = None
+    module: str | None = None
+    cloud: str | None = None
+    region: str | None = None
+    service_kind: str | None = None  # None: not classified (yet)
+    stateful: bool = False
+    interface: str | None = None
+    lockin: str | None = None  # "none" | "low" | "medium" | "high"
+    lockin_reason: str | None = None
+    #: Terraform: resolved attribute values (``Unknown`` where unknowable), nested blocks as dicts/lists.
+    #: Kubernetes: the manifest as plain dicts and lists. Secret values are already ``REDACTED``.
+    attributes: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    #: Line of each attribute path that has a line of its own (keys, list items).
+    lines: Mapping[Path, int] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    references: tuple[Reference, ...] = ()
+    #: False when ``count``/``for_each`` could not be expanded: one record stands for all instances.
+    expanded: bool = True
+    #: Where a kustomize patch or a Helm values file contributed to this object: (file, line) pairs.
+    contributions: tuple[Location, ...] = ()
+
+    @property
+    def location(self) -> Location:
+        return Location(self.file, self.line)
+
+    def line_of(self, path: Path) -> int:
+        """The line of ``path`` or of its nearest ancestor that has one; the resource's line otherwise."""
+        for end in range(len(path), 0, -1):
+            line = self.lines.get(path[:end])
+            if line is not None:
+                return line
+        return self.line
+
+    def get(self, *path: str | int, default: Any = None) -> Any:
+        """The attribute at ``path``, or ``default`` where any step is missing."""
+        value: Any = self.attributes
+        for step in path:
+            if isinstance(step, int) and isinstance(value, list) and -len(value) <= step < len(value):
+                value = value[step]
+            elif isinstance(step, str) and isinstance(value, Mapping) and step in value:
+                value = value[step]
+            else:
+                return default
+        return value
+
+
+def iter_strings(value: Any, path: Path = ()) -> Iterator[tuple[Path, str]]:
+    """Every string inside ``value`` with its path, depth first, in document order."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from iter_strings(item, (*path, str(key)))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from iter_strings(item, (*path, index))
+
+
+@dataclass(frozen=True, order=True)
+class InputFile:
+    """One file that was found, and what became of it."""
+
+    path: str
+    format: str  # terraform | tfvars | terraform-json | plan-json | kubernetes | helm-template | ...
+    status: str  # "parsed" | "skipped" | "error"
+    reason: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True, order=True)
+class Configuration:
+    """A unit that is deployed as one: a Terraform root module, a kustomization, a folder of manifests."""
+
+    path: str  # relative to the scanned root, "." for the root itself
+    source: str  # "terraform" | "kubernetes"
+    kind: str  # "terraform-root" | "kustomization" | "manifests" | "plan-json" | "helm-chart" | "stdin"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    inputs: tuple[InputFile, ...] = ()
+    configurations: tuple[Configuration, ...] = ()
+    resources: tuple[Resource, ...] = ()
+
+    def __add__(self, other: LoadResult) -> LoadResult:
+        return LoadResult(
+            self.inputs + other.inputs,
+            self.configurations + other.configurations,
+            self.resources + other.resources,
+        )
+
+
+@dataclass(frozen=True, order=True)
+class Edge:
+    """``source`` needs ``target``: the target moves no later than the source."""
+
+    source: str
+    target: str
+    kind: str
+    via: str = ""
+    confidence: str = "explicit"  # "explicit" | "inferred" | "declared"
+    file: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    rule: str
+    resource: str
+    file: str
+    line: int
+    message: str
+    weight: int
+    evidence: str = ""
+    waived: bool = False
+    waiver_reason: str | None = None
+
+    @property
+    def location(self) -> Location:
+        return Location(self.file, self.line)
