@@ -96,8 +96,8 @@ class Resource:
     references: tuple[Reference, ...] = ()
     #: False when ``count``/``for_each`` could not be expanded: one record stands for all instances.
     expanded: bool = True
-    #: Where a kustomize patch or a Helm values file contributed to this object: (file, line) pairs.
-    contributions: tuple[Location, ...] = ()
+    #: Values that came from another file than ``file`` (a kustomize patch or component): path → where.
+    origins: Mapping[Path, Location] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
     def location(self) -> Location:
@@ -110,6 +110,17 @@ class Resource:
             if line is not None:
                 return line
         return self.line
+
+    def location_of(self, path: Path) -> Location:
+        """Where the value at ``path`` was written: a patch's file and line, or this file's line."""
+        for end in range(len(path), 0, -1):
+            origin = self.origins.get(path[:end])
+            if origin is not None:
+                return origin
+            line = self.lines.get(path[:end])
+            if line is not None:
+                return Location(self.file, line)
+        return self.location
 
     def get(self, *path: str | int, default: Any = None) -> Any:
         """The attribute at ``path``, or ``default`` where any step is missing."""
