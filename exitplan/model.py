@@ -103,6 +103,11 @@ class Resource:
     def location(self) -> Location:
         return Location(self.file, self.line)
 
+    @property
+    def is_data_source(self) -> bool:
+        """A Terraform ``data`` block: read from the cloud, not created, so it never moves."""
+        return self.source == "terraform" and (self.address.startswith("data.") or ".data." in self.address)
+
     def line_of(self, path: Path) -> int:
         """The line of ``path`` or of its nearest ancestor that has one; the resource's line otherwise."""
         for end in range(len(path), 0, -1):

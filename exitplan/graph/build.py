@@ -1,0 +1,74 @@
+"""Assemble the dependency graph: one node per resource, one edge per "needs" relation.
+
+An edge ``A → B`` means A needs B, so B moves no later than A. Terraform reference edges come from the
+references the loader resolved; Kubernetes and cross-layer edges come from their own modules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+
+import networkx as nx
+
+from ..model import Edge, Resource
+
+_INSTANCE_KEY = re.compile(r"\[[^\]]*\]")
+
+
+def base_address(address: str) -> str:
+    """``module.w["a"].aws_sqs_queue.jobs[0]`` → ``module.w.aws_sqs_queue.jobs``."""
+    return _INSTANCE_KEY.sub("", address)
+
+
+def terraform_reference_edges(resources: Sequence[Resource]) -> Iterator[Edge]:
+    """Edges for the references the Terraform loader resolved, within each configuration.
+
+    A reference names an address without instance keys where Terraform does (``aws_sqs_queue.jobs``
+    stands for every instance), so targets are looked up by exact address first, then by base address.
+    """
+    by_address: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for resource in resources:
+        if resource.source != "terraform":
+            continue
+        by_address[(resource.configuration, resource.address)].append(resource.id)
+        base = base_address(resource.address)
+        if base != resource.address:
+            by_address[(resource.configuration, base)].append(resource.id)
+    for resource in resources:
+        for reference in resource.references:
+            key = (resource.configuration, reference.target)
+            targets = by_address.get(key) or by_address.get((resource.configuration, base_address(reference.target)))
+            for target in targets or ():
+                if target != resource.id:
+                    yield Edge(
+                        source=resource.id,
+                        target=target,
+                        kind=reference.kind,
+                        via=reference.via,
+                        confidence="explicit",
+                        file=resource.file,
+                        line=reference.line,
+                    )
+
+
+def unique_edges(edges: Iterable[Edge]) -> list[Edge]:
+    """One edge per (source, target, kind): the first in sorted order, which is stable across runs."""
+    chosen: dict[tuple[str, str, str], Edge] = {}
+    for edge in sorted(edges):
+        chosen.setdefault((edge.source, edge.target, edge.kind), edge)
+    return sorted(chosen.values())
+
+
+def build_graph(resources: Sequence[Resource], edges: Iterable[Edge]) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    for resource in sorted(resources, key=lambda r: r.id):
+        graph.add_node(resource.id, resource=resource)
+    for edge in edges:
+        if edge.source in graph and edge.target in graph and edge.source != edge.target:
+            if graph.has_edge(edge.source, edge.target):
+                graph.edges[edge.source, edge.target]["edges"].append(edge)
+            else:
+                graph.add_edge(edge.source, edge.target, edges=[edge])
+    return graph
