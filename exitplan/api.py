@@ -1,0 +1,124 @@
+"""The library surface: string the stages together.
+
+    discover → loaders → classify → markers → graph → workloads → rules → scoring  (scan)
+    scan → target catalog → mapping and waves                                        (plan)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from . import __version__
+from .classify import classify, coverage
+from .config import Config, find_config, load_config
+from .discover import Discovery, discover
+from .graph.build import build_graph, terraform_reference_edges, unique_edges
+from .graph.edges_cross import cross_layer_edges
+from .graph.edges_kubernetes import kubernetes_edges
+from .graph.workloads import apply_overrides, group_workloads, load_roles
+from .loaders import kubernetes, plan_json, terraform
+from .markers import Marker, find_markers, load_markers
+from .model import Configuration, Edge, Finding, InputFile, LoadResult, Resource
+from .rules.base import RuleContext
+from .scoring import WorkloadScore, apply_waivers, estate_score, run_rules, score_workloads
+from .service_catalog import load_service_catalog
+
+
+@dataclass(frozen=True)
+class ScanReport:
+    root: Path
+    inputs: tuple[InputFile, ...]
+    configurations: tuple[Configuration, ...]
+    resources: tuple[Resource, ...]
+    edges: tuple[Edge, ...]
+    workloads: tuple[WorkloadScore, ...]
+    findings: tuple[Finding, ...]
+    markers: tuple[Marker, ...]
+    coverage: dict
+    score: int
+    jurisdictions: dict[str, str] = field(default_factory=dict)
+    version: str = __version__
+
+    @property
+    def graph(self) -> nx.DiGraph:
+        return build_graph(self.resources, self.edges)
+
+    def resource(self, resource_id: str) -> Resource:
+        return self._by_id()[resource_id]
+
+    def _by_id(self) -> dict[str, Resource]:
+        cached = self.__dict__.get("_index")
+        if cached is None:
+            cached = {r.id: r for r in self.resources}
+            object.__setattr__(self, "_index", cached)
+        return cached
+
+
+def load_inputs(found: Discovery) -> LoadResult:
+    """Every loader over the files of its formats. A file no loader claims is not an input."""
+    json_files = found.of_format("json")
+    plans = [f for f in json_files if plan_json.looks_like_plan(f)]
+    manifests = found.of_format("yaml") + [f for f in json_files if f not in plans]
+    result = LoadResult(inputs=found.inputs)
+    result += terraform.load(found)
+    result += plan_json.load(plans)
+    result += kubernetes.load(found, manifests)
+    return LoadResult(
+        tuple(sorted(result.inputs)),
+        tuple(sorted(set(result.configurations))),
+        tuple(sorted(result.resources, key=lambda r: r.id)),
+    )
+
+
+def scan(
+    paths: Sequence[str],
+    *,
+    config: Config | None = None,
+    config_path: Path | None = None,
+    stdin_text: str | None = None,
+    catalog_dirs: Sequence[Path] = (),
+    today: dt.date | None = None,
+) -> ScanReport:
+    found = discover(list(paths) or ["."], stdin_text=stdin_text)
+    if config is None:
+        config = load_config(config_path or find_config(found.root))
+    loaded = load_inputs(found)
+    catalog = load_service_catalog([*config.catalog_dirs, *catalog_dirs])
+    resources = classify(loaded.resources, catalog)
+    by_id = {r.id: r for r in resources}
+
+    marker_catalog = load_markers()
+    markers = tuple(sorted(m for r in resources for m in find_markers(r, marker_catalog)))
+    markers_by_resource: dict[str, tuple[Marker, ...]] = {}
+    for marker in markers:
+        markers_by_resource[marker.resource] = (*markers_by_resource.get(marker.resource, ()), marker)
+
+    edges = unique_edges(
+        [*terraform_reference_edges(resources), *kubernetes_edges(resources), *cross_layer_edges(resources)]
+    )
+    graph = build_graph(resources, edges)
+    roles = load_roles()
+    workloads = apply_overrides(group_workloads(graph, roles), config.workloads, by_id)
+
+    jurisdictions = catalog.jurisdictions()
+    context = RuleContext(resources=by_id, markers=markers_by_resource, settings=config.rules)
+    findings = apply_waivers(run_rules(resources, context, config), by_id, config, today or dt.date.today())
+    scores = score_workloads(workloads, by_id, findings, roles, jurisdictions)
+    return ScanReport(
+        root=found.root,
+        inputs=loaded.inputs,
+        configurations=loaded.configurations,
+        resources=resources,
+        edges=tuple(edges),
+        workloads=scores,
+        findings=tuple(sorted(findings)),
+        markers=markers,
+        coverage=coverage(resources),
+        score=estate_score(scores),
+        jurisdictions=dict(jurisdictions),
+    )

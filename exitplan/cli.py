@@ -1,0 +1,204 @@
+"""Command line: parse options, call the api, print, map errors to exit codes.
+
+Exit codes: 0 done (unreadable input files are reported, not fatal); 1 a gate failed (--fail-under,
+--check, --strict); 2 usage, config or catalog error. Errors are one line; --debug shows the traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import ExitplanError
+
+FORMATS = ("table", "json", "markdown", "sarif")
+
+
+def _shared_options(command):
+    """Options every command takes, declared once."""
+    options = [
+        click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Config file (default: .exitplan.yaml found by walking up from the scanned path)."),
+        click.option("--catalog-dir", "catalog_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+                     help="Directory of extra or overriding catalogs (repeatable)."),
+        click.option("--quiet", "-q", is_flag=True, help="Print only results and errors."),
+        click.option("--no-progress", is_flag=True, help="Never show progress on the terminal."),
+        click.option("--debug", is_flag=True, help="Show the traceback of an error."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _errors_as_exit_codes(command):
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        debug = kwargs.get("debug", False)
+        try:
+            return command(*args, **kwargs)
+        except ExitplanError as exc:
+            if debug:
+                traceback.print_exc()
+            click.echo(f"exitplan: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except click.exceptions.Exit:
+            raise
+        except click.ClickException:
+            raise
+        except Exception as exc:  # noqa: BLE001 — an unexpected failure is still one line unless --debug
+            if debug:
+                traceback.print_exc()
+            click.echo(
+                f"exitplan: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+                err=True,
+            )
+            sys.exit(2)
+
+    return wrapper
+
+
+def _run_scan(paths, config_path, catalog_dirs, quiet, no_progress):
+    from .api import scan
+
+    stdin_text = None
+    if "-" in paths:
+        stdin_text = click.get_text_stream("stdin").read()
+    show_progress = not (quiet or no_progress) and sys.stderr.isatty()
+    if show_progress:
+        click.echo(f"exitplan: scanning {', '.join(paths) or '.'} …", err=True)
+    return scan(list(paths) or ["."], config_path=config_path, stdin_text=stdin_text, catalog_dirs=catalog_dirs)
+
+
+def _input_problems(report) -> list[str]:
+    return [
+        f"{i.path}{':' + str(i.line) if i.line else ''}: {i.status}: {i.reason}"
+        for i in report.inputs
+        if i.status == "error"
+    ]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="exitplan")
+def main():
+    """Exit plans and migration runbooks from Terraform and Kubernetes code."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")
+@click.option("--fail-under", type=click.IntRange(0, 100), help="Exit 1 when the estate score is below SCORE.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any input file could not be read.")
+@_shared_options
+@_errors_as_exit_codes
+def scan(paths, fmt, output, fail_under, strict, config_path, catalog_dirs, quiet, no_progress, debug):
+    """Scan PATHs (default: .) and report resources, edges, workloads and scores."""
+    from .render import report_formats
+
+    report = _run_scan(paths, config_path, catalog_dirs, quiet, no_progress)
+    text = report_formats.render(report, fmt)
+    _emit(text, output)
+    problems = _input_problems(report)
+    if problems and not quiet:
+        click.echo(f"exitplan: {len(problems)} input file(s) could not be read:", err=True)
+        for line in problems:
+            click.echo(f"  {line}", err=True)
+    if fail_under is not None and report.score < fail_under:
+        click.echo(f"exitplan: estate score {report.score} is below {fail_under}", err=True)
+        sys.exit(1)
+    if strict and problems:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(("mermaid", "dot", "json")), default="mermaid", show_default=True)
+@click.option("--workload", help="Only this workload and what it depends on.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")
+@_shared_options
+@_errors_as_exit_codes
+def graph(paths, fmt, workload, output, config_path, catalog_dirs, quiet, no_progress, debug):
+    """Print the dependency graph across Terraform and Kubernetes."""
+    from .render import diagram
+
+    report = _run_scan(paths, config_path, catalog_dirs, quiet, no_progress)
+    _emit(diagram.render(report, fmt, workload), output)
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--target", required=True, help="Target catalog name (see `exitplan targets`).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("exit-plan"),
+              show_default=True, help="Directory to write the plan into.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when the committed plan is stale.")
+@click.option("--date", "plan_date", help="Date to print in the document control (default: none, for stable output).")
+@_shared_options
+@_errors_as_exit_codes
+def plan(paths, target, out_dir, check, plan_date, config_path, catalog_dirs, quiet, no_progress, debug):
+    """Write EXIT-PLAN.md, workloads/<name>.md and exitplan.json for a target."""
+    from .catalog import load_target
+    from .render.documents import plan_documents
+    from .render.writer import check_plan, write_plan
+
+    chosen = load_target(target, catalog_dirs)
+    report = _run_scan(paths, config_path, catalog_dirs, quiet, no_progress)
+    files = plan_documents(report, chosen, date=plan_date)
+    if check:
+        result = check_plan(out_dir, files)
+        if not result.ok:
+            click.echo(f"exitplan: the plan in {out_dir} is stale:", err=True)
+            click.echo(result.summary, err=True)
+            sys.exit(1)
+        if not quiet:
+            click.echo(f"exitplan: the plan in {out_dir} is up to date")
+        return
+    result = write_plan(out_dir, files)
+    if not quiet:
+        click.echo(f"exitplan: wrote {len(result.written)} file(s) to {out_dir} "
+                   f"({len(files) - len(result.written)} unchanged)")
+        for stale in result.stale:
+            click.echo(f"exitplan: {stale} is no longer generated; review and remove it", err=True)
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.argument("paths", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True)
+@_shared_options
+@_errors_as_exit_codes
+def targets(name, paths, fmt, config_path, catalog_dirs, quiet, no_progress, debug):
+    """List the target catalogs, or show one (with its coverage of PATHs when given)."""
+    from .render import targets_view
+
+    report = _run_scan(paths, config_path, catalog_dirs, quiet, no_progress) if name and paths else None
+    click.echo(targets_view.render(name, catalog_dirs, report, fmt), nl=False)
+
+
+@main.command()
+@click.argument("rule_id", required=False)
+@click.option("--format", "fmt", type=click.Choice(("table", "markdown")), default="table", show_default=True)
+def rules(rule_id, fmt):
+    """List the rules, or print one rule's documentation."""
+    from .render import rules_doc
+
+    try:
+        click.echo(rules_doc.render(rule_id, fmt), nl=False)
+    except ExitplanError as exc:
+        click.echo(f"exitplan: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

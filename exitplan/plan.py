@@ -1,0 +1,121 @@
+"""The migration plan: what each resource becomes at the target, and in which wave it moves.
+
+Waves follow the graph: a resource never moves in a wave before one it depends on. Cycles are broken
+explicitly — the weakest edge of each cycle is dropped (inferred before explicit, then the last in
+sorted order) and reported, so the reader sees which assumption the order rests on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import networkx as nx
+
+from .catalog import Offering, Target
+from .model import Edge, Resource
+
+#: Kubernetes objects are re-applied to the target cluster; their coupling is handled by findings.
+KUBERNETES_OFFERING = "Re-apply the manifest on the target's Kubernetes cluster"
+
+
+@dataclass(frozen=True)
+class Mapping:
+    resource: str
+    service_kind: str | None
+    offering: str | None
+    managed: bool
+    terraform_type: str | None
+    method: str | None
+    tools: tuple[str, ...] = ()
+    gaps: tuple[str, ...] = ()
+    instead: str | None = None
+    docs: str | None = None
+
+
+@dataclass(frozen=True)
+class Wave:
+    index: int
+    resources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    target: Target
+    mappings: tuple[Mapping, ...]
+    waves: tuple[Wave, ...]
+    broken_edges: tuple[Edge, ...]  # dropped to break dependency cycles
+
+    def mapping_of(self, resource_id: str) -> Mapping | None:
+        index = self.__dict__.get("_index")
+        if index is None:
+            index = {m.resource: m for m in self.mappings}
+            object.__setattr__(self, "_index", index)
+        return index.get(resource_id)
+
+    def wave_of(self, resource_id: str) -> int | None:
+        index = self.__dict__.get("_waves")
+        if index is None:
+            index = {rid: wave.index for wave in self.waves for rid in wave.resources}
+            object.__setattr__(self, "_waves", index)
+        return index.get(resource_id)
+
+
+def map_resource(resource: Resource, target: Target) -> Mapping:
+    if resource.source == "kubernetes":
+        return Mapping(resource.id, resource.service_kind, KUBERNETES_OFFERING, True, None, "kubectl apply / GitOps")
+    offering: Offering | None = target.offering_for(resource.service_kind, resource.interface) if resource.service_kind else None
+    if offering is None:
+        return Mapping(resource.id, resource.service_kind, None, False, None, None,
+                       instead="No catalog entry for this service kind: decide by hand.")
+    return Mapping(
+        resource=resource.id,
+        service_kind=resource.service_kind,
+        offering=offering.offering,
+        managed=offering.managed,
+        terraform_type=offering.terraform_type,
+        method=offering.method,
+        tools=tuple(offering.tools),
+        gaps=tuple(offering.gaps),
+        instead=offering.instead,
+        docs=offering.docs,
+    )
+
+
+def movable(resource: Resource) -> bool:
+    return not resource.is_data_source
+
+
+def break_cycles(graph: nx.DiGraph) -> tuple[nx.DiGraph, tuple[Edge, ...]]:
+    """A copy of ``graph`` without cycles, and the edges removed to get there."""
+    acyclic = graph.copy()
+    removed: list[Edge] = []
+    while True:
+        try:
+            cycle = nx.find_cycle(acyclic)
+        except nx.NetworkXNoCycle:
+            return acyclic, tuple(sorted(removed))
+        candidates = [(u, v, edge) for u, v in cycle for edge in acyclic.edges[u, v]["edges"]]
+        u, v, weakest = max(candidates, key=lambda c: (c[2].confidence != "explicit", c[2]))
+        removed.extend(acyclic.edges[u, v]["edges"])
+        acyclic.remove_edge(u, v)
+
+
+def migration_waves(graph: nx.DiGraph, resources: Sequence[Resource]) -> tuple[tuple[Wave, ...], tuple[Edge, ...]]:
+    """Waves by dependency depth: wave 1 needs nothing, wave n needs only waves before n."""
+    keep = {r.id for r in resources if movable(r)}
+    acyclic, removed = break_cycles(graph.subgraph(keep).copy())
+    depth: dict[str, int] = {}
+    for node in reversed(list(nx.lexicographical_topological_sort(acyclic))):
+        depth[node] = 1 + max((depth[d] for d in acyclic.successors(node)), default=0)
+    by_wave: dict[int, list[str]] = {}
+    for node, wave in depth.items():
+        by_wave.setdefault(wave, []).append(node)
+    waves = tuple(Wave(index, tuple(sorted(ids))) for index, ids in sorted(by_wave.items()))
+    return waves, removed
+
+
+def build_plan(target: Target, resources: Sequence[Resource], graph: nx.DiGraph) -> Plan:
+    mappings = tuple(map_resource(r, target) for r in sorted(resources, key=lambda r: r.id) if movable(r))
+    waves, removed = migration_waves(graph, resources)
+    return Plan(target, mappings, waves, removed)

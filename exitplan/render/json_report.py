@@ -1,0 +1,137 @@
+"""The JSON report, schema ``exitplan/report/v1`` (SPEC §8). Keys and lists are sorted: same input, same bytes."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from ..api import ScanReport
+from ..plan import Plan
+
+SCHEMA = "exitplan/report/v1"
+
+
+def _drop_none(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if v is not None}
+
+
+def report_dict(report: ScanReport, plan: Plan | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "schema": SCHEMA,
+        "tool": {"name": "exitplan", "version": report.version},
+        "inputs": [
+            _drop_none({"path": i.path, "format": i.format, "status": i.status, "reason": i.reason, "line": i.line})
+            for i in report.inputs
+        ],
+        "configurations": [{"path": c.path, "source": c.source, "kind": c.kind} for c in report.configurations],
+        "resources": [
+            _drop_none(
+                {
+                    "id": r.id,
+                    "address": r.address,
+                    "configuration": r.configuration,
+                    "source": r.source,
+                    "type": r.type,
+                    "name": r.name,
+                    "namespace": r.namespace,
+                    "module": r.module,
+                    "file": r.file,
+                    "line": r.line,
+                    "cloud": r.cloud,
+                    "region": r.region,
+                    "service_kind": r.service_kind,
+                    "stateful": r.stateful,
+                    "interface": r.interface,
+                    "lockin": r.lockin,
+                    "expanded": None if r.expanded else False,
+                }
+            )
+            for r in report.resources
+        ],
+        "edges": [
+            _drop_none(
+                {
+                    "from": e.source,
+                    "to": e.target,
+                    "kind": e.kind,
+                    "confidence": e.confidence,
+                    "via": e.via,
+                    "file": e.file,
+                    "line": e.line,
+                }
+            )
+            for e in report.edges
+        ],
+        "workloads": [
+            {
+                "id": s.workload.id,
+                "name": s.workload.name,
+                "configuration": s.workload.configuration,
+                "role": s.workload.role,
+                "anchor": s.workload.anchor,
+                "resources": list(s.workload.resources),
+                "shared": list(s.workload.shared),
+                "state": s.state,
+                "score": s.score,
+                "grade": s.grade,
+                "effort": s.effort,
+                "exposure": {
+                    "clouds": list(s.exposure.clouds),
+                    "jurisdictions": list(s.exposure.jurisdictions),
+                    "regions": list(s.exposure.regions),
+                    "data": list(s.exposure.data_locations),
+                    "keys": s.exposure.key_custody,
+                },
+                "findings": [
+                    _drop_none(
+                        {
+                            "rule": f.rule,
+                            "resource": f.resource,
+                            "file": f.file,
+                            "line": f.line,
+                            "message": f.message,
+                            "evidence": f.evidence or None,
+                            "weight": f.weight,
+                            "waived": f.waived,
+                            "waiver_reason": f.waiver_reason,
+                        }
+                    )
+                    for f in s.findings
+                ],
+            }
+            for s in report.workloads
+        ],
+        "summary": {
+            "resources": len(report.resources),
+            "workloads": len(report.workloads),
+            "score": report.score,
+            "by_cloud": dict(sorted(Counter(r.cloud or "none" for r in report.resources).items())),
+            "inputs_by_status": dict(sorted(Counter(i.status for i in report.inputs).items())),
+            "unclassified": report.coverage,
+        },
+    }
+    if plan is not None:
+        data["plan"] = {
+            "target": plan.target.name,
+            "waves": [{"index": w.index, "resources": list(w.resources)} for w in plan.waves],
+            "broken_edges": [{"from": e.source, "to": e.target, "kind": e.kind} for e in plan.broken_edges],
+            "mapping": [
+                _drop_none(
+                    {
+                        "resource": m.resource,
+                        "service_kind": m.service_kind,
+                        "offering": m.offering,
+                        "managed": m.managed,
+                        "terraform_type": m.terraform_type,
+                        "method": m.method,
+                    }
+                )
+                for m in plan.mappings
+            ],
+        }
+    return data
+
+
+def to_json(report: ScanReport, plan: Plan | None = None) -> str:
+    return json.dumps(report_dict(report, plan), indent=2, sort_keys=False, ensure_ascii=False) + "\n"

@@ -1,0 +1,109 @@
+"""`exitplan scan` output: table, json, markdown and SARIF."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from .. import __version__
+from ..api import ScanReport
+from ..rules import BY_ID
+from .filters import cell, code
+from .json_report import to_json
+from .rules_doc import rule_doc
+
+
+def render(report: ScanReport, fmt: str) -> str:
+    return {"table": table, "json": to_json, "markdown": markdown, "sarif": sarif}[fmt](report)
+
+
+def table(report: ScanReport) -> str:
+    statuses = Counter(i.status for i in report.inputs)
+    rows = [("WORKLOAD", "SCORE", "GRADE", "STATE", "FINDINGS", "TOP FINDING")]
+    for s in sorted(report.workloads, key=lambda s: (s.score, s.workload.id)):
+        top = max(s.active, key=lambda f: (f.weight, f.rule), default=None)
+        rows.append(
+            (
+                s.workload.id,
+                str(s.score),
+                s.grade,
+                s.state,
+                str(len(s.active)),
+                f"{top.rule} {top.message[:60]}" if top else "-",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    lines = ["  ".join(value.ljust(widths[i]) for i, value in enumerate(row[:-1])) + "  " + row[-1] for row in rows]
+    inputs = ", ".join(f"{n} {status}" for status, n in sorted(statuses.items()))
+    lines.append("")
+    lines.append(
+        f"{len(report.resources)} resources, {len(report.edges)} edges, {len(report.workloads)} workloads; "
+        f"inputs: {inputs or 'none'}; estate score {report.score}"
+    )
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def markdown(report: ScanReport) -> str:
+    lines = [
+        "# exitplan scan",
+        "",
+        f"Estate score **{report.score}** over {len(report.workloads)} workloads and {len(report.resources)} resources.",
+        "",
+        "| Workload | Score | Grade | State | Findings |",
+        "|---|---:|:---:|---|---:|",
+    ]
+    for s in sorted(report.workloads, key=lambda s: (s.score, s.workload.id)):
+        lines.append(f"| {cell(s.workload.id)} | {s.score} | {s.grade} | {s.state} | {len(s.active)} |")
+    lines += ["", "## Findings", "", "| Rule | Resource | Where | Message |", "|---|---|---|---|"]
+    for f in report.findings:
+        if not f.waived:
+            lines.append(
+                f"| {f.rule} | {code(f.resource, in_table=True)} | {code(f'{f.file}:{f.line}', in_table=True)} "
+                f"| {cell(f.message)} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def sarif(report: ScanReport) -> str:
+    """SARIF 2.1.0, so code-scanning UIs can show findings at their file and line."""
+    used = sorted({f.rule for f in report.findings})
+    rules = [
+        {
+            "id": rule_id,
+            "name": BY_ID[rule_id].NAME,
+            "shortDescription": {"text": rule_doc(BY_ID[rule_id]).split("\n", 1)[0]},
+            "fullDescription": {"text": rule_doc(BY_ID[rule_id])},
+            "properties": {"category": BY_ID[rule_id].CATEGORY, "weight": BY_ID[rule_id].WEIGHT},
+        }
+        for rule_id in used
+        if rule_id in BY_ID
+    ]
+    results = [
+        {
+            "ruleId": f.rule,
+            "level": "warning" if f.weight >= 15 else "note",
+            "message": {"text": f.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.file},
+                        "region": {"startLine": max(1, f.line)},
+                    },
+                    "logicalLocations": [{"fullyQualifiedName": f.resource}],
+                }
+            ],
+            **({"suppressions": [{"kind": "external", "justification": f.waiver_reason}]} if f.waived else {}),
+        }
+        for f in report.findings
+    ]
+    document = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "exitplan", "version": __version__, "rules": rules}},
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,81 @@
+"""What every rule shares: the context it reads and the way it reports a finding.
+
+A rule is a module with ``ID``, ``NAME``, ``CATEGORY``, ``WEIGHT``, ``OPTIONS`` (defaults) and
+``check(resource, context)`` yielding findings. Its docstring is its documentation, with the headings
+*What it detects*, *Why it hurts portability*, *How to migrate* and *Example*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import Finding, Path, Resource
+
+CATEGORIES = {
+    1: "compute",
+    2: "data",
+    3: "messaging",
+    4: "network and edge",
+    5: "identity and keys",
+    6: "platform and operations",
+    7: "sovereignty",
+}
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    resources: Mapping[str, Resource]
+    #: Coupling markers found in each resource, by resource id (see exitplan.markers).
+    markers: Mapping[str, tuple] = field(default_factory=dict)
+    #: Per-rule settings from the config: {"EP201": {"weight": 30, ...}}.
+    settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: Facts about the clouds (jurisdiction), by cloud name, from the service catalog.
+    clouds: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def option(self, rule_id: str, defaults: Mapping[str, Any], name: str) -> Any:
+        return self.settings.get(rule_id, {}).get(name, defaults.get(name))
+
+    def markers_of(self, resource: Resource, *categories: str) -> list:
+        found = self.markers.get(resource.id, ())
+        return [m for m in found if not categories or m.category in categories]
+
+    def finding(
+        self,
+        rule_id: str,
+        weight: int,
+        resource: Resource,
+        message: str,
+        *,
+        path: Path = (),
+        evidence: str = "",
+        file: str | None = None,
+        line: int | None = None,
+    ) -> Finding:
+        """A finding at ``path`` of ``resource``: its own file:line, or a patch's where one set the value."""
+        where = resource.location_of(path) if path else resource.location
+        return Finding(
+            rule=rule_id,
+            resource=resource.id,
+            file=file or where.file,
+            line=line or where.line,
+            message=message,
+            weight=int(self.settings.get(rule_id, {}).get("weight", weight)),
+            evidence=evidence,
+        )
+
+    def marker_finding(self, rule_id: str, weight: int, resource: Resource, marker, message: str) -> Finding:
+        return self.finding(
+            rule_id,
+            weight,
+            resource,
+            message,
+            evidence=f"{marker.path}: {marker.value}",
+            file=marker.file,
+            line=marker.line,
+        )
+
+
+def category_of(rule_id: str) -> str:
+    return CATEGORIES.get(int(rule_id[2]), "other")

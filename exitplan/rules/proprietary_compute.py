@@ -1,0 +1,42 @@
+"""Compute that runs only on its cloud's own runtime.
+
+What it detects
+    Functions, workflow engines, proprietary container services and PaaS apps (Lambda, Azure Functions,
+    Cloud Functions, Step Functions, Logic Apps, App Runner, ECS, Cloud Run v2, App Service) whose
+    catalog entry carries medium or high lock-in.
+
+Why it hurts portability
+    The code is written against the provider's event model, triggers, runtime limits and IAM. Nothing
+    on the target runs it unchanged: the handler must be repackaged and every trigger rewired.
+
+How to migrate
+    Package the handler as a container image with an HTTP entry point (Knative Serving or Functions,
+    OpenFaaS) or a plain Deployment consuming from an open broker; re-create triggers as broker
+    subscriptions or CronJobs; move state machines to Temporal or Argo Workflows.
+
+Example
+    ``resource "aws_lambda_function" "thumbnailer" { runtime = "python3.12" ... }``
+"""
+
+from ..model import Resource
+from .base import RuleContext
+
+ID = "EP101"
+NAME = "proprietary-compute"
+CATEGORY = "compute"
+WEIGHT = 30
+OPTIONS = {"service_kinds": ["faas", "workflow", "container-service", "paas-app"]}
+
+
+def check(resource: Resource, context: RuleContext):
+    kinds = context.option(ID, OPTIONS, "service_kinds")
+    if resource.is_data_source or resource.service_kind not in kinds or resource.lockin not in ("medium", "high"):
+        return
+    yield context.finding(
+        ID,
+        WEIGHT,
+        resource,
+        f"{resource.type} runs only on {resource.cloud or 'its provider'}'s runtime: "
+        f"{resource.lockin_reason or 'the code and its triggers must change'}",
+        evidence=resource.type,
+    )

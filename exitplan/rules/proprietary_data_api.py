@@ -1,0 +1,42 @@
+"""Data kept behind a proprietary API.
+
+What it detects
+    Stateful data services whose interface is proprietary: DynamoDB, Cosmos DB (SQL, Table and Gremlin
+    APIs), Spanner, Bigtable, BigQuery, Firestore, Redshift and the like.
+
+Why it hurts portability
+    No other provider speaks the API. The data must be exported in the provider's format, transformed
+    and loaded into another engine, and every query in the application must be rewritten.
+
+How to migrate
+    Choose the target engine by access pattern (ScyllaDB with its DynamoDB-compatible Alternator API,
+    Cassandra, MongoDB, PostgreSQL with JSONB, ClickHouse for analytics); export, transform and load;
+    run both in parallel behind a repository layer in the code before cutting over.
+
+Example
+    ``resource "aws_dynamodb_table" "carts" { hash_key = "cart_id" ... }``
+"""
+
+from ..model import Resource
+from .base import RuleContext
+
+ID = "EP201"
+NAME = "proprietary-data-api"
+CATEGORY = "data"
+WEIGHT = 35
+OPTIONS: dict = {}
+
+
+def check(resource: Resource, context: RuleContext):
+    if resource.is_data_source or not resource.stateful or resource.interface != "proprietary":
+        return
+    if resource.service_kind in (None, "message-queue", "pubsub", "event-bus", "event-stream"):
+        return
+    yield context.finding(
+        ID,
+        WEIGHT,
+        resource,
+        f"{resource.type} keeps data behind a proprietary API: "
+        f"{resource.lockin_reason or 'export, transform and rewrite the queries'}",
+        evidence=resource.type,
+    )

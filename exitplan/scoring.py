@@ -1,0 +1,171 @@
+"""Run the rules, apply waivers, and score each workload (SPEC §5).
+
+Score = 100 minus the weights of the workload's unwaived findings, floored at 0. Grade: A ≥ 85, B ≥ 70,
+C ≥ 50, D ≥ 30, E below. Effort is a documented estimate from the findings, not a promise:
+each finding adds its weight in effort points, each stateful resource 10 more; points map to
+S (< 25), M (< 60), L (< 120), XL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from .config import Config
+from .graph.workloads import Roles, Workload
+from .model import Finding, Resource
+from .rules import RULES
+from .rules.base import RuleContext
+
+GRADES = ((85, "A"), (70, "B"), (50, "C"), (30, "D"), (0, "E"))
+EFFORT_SIZES = ((25, "S"), (60, "M"), (120, "L"))
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """Who can reach the data and who can switch it off."""
+
+    clouds: tuple[str, ...]  # whose control plane runs it
+    jurisdictions: tuple[str, ...]  # the legal seats of those providers
+    regions: tuple[str, ...]
+    data_locations: tuple[str, ...]  # stateful resource ids
+    key_custody: str  # who holds the keys to its data
+
+
+@dataclass(frozen=True)
+class WorkloadScore:
+    workload: Workload
+    findings: tuple[Finding, ...]  # waived ones included, flagged
+    score: int
+    grade: str
+    state: str  # stateless | owns-state | ephemeral-state | depends-on-state
+    effort: str
+    effort_points: int
+    exposure: Exposure
+
+    @property
+    def active(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if not f.waived)
+
+    @property
+    def waived(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.waived)
+
+
+def grade_of(score: int) -> str:
+    return next(grade for floor, grade in GRADES if score >= floor)
+
+
+def run_rules(resources: Sequence[Resource], context: RuleContext, config: Config) -> list[Finding]:
+    enabled = [r for r in RULES if config.rules.get(r.ID, {}).get("enabled", True)]
+    findings: list[Finding] = []
+    for resource in resources:
+        for rule in enabled:
+            findings.extend(rule.check(resource, context))
+    return sorted(set(findings))
+
+
+def apply_waivers(findings: Iterable[Finding], resources: Mapping[str, Resource], config: Config, today: dt.date):
+    """Findings with waived=True where a live waiver matches; an expired waiver waives nothing."""
+    result = []
+    for finding in findings:
+        address = resources[finding.resource].address if finding.resource in resources else ""
+        waiver = next(
+            (
+                w
+                for w in config.waivers
+                if w.matches(finding.rule, finding.resource, address) and not w.expired(today)
+            ),
+            None,
+        )
+        result.append(replace(finding, waived=True, waiver_reason=waiver.reason) if waiver else finding)
+    return result
+
+
+def score_workloads(
+    workloads: Sequence[Workload],
+    resources: Mapping[str, Resource],
+    findings: Sequence[Finding],
+    roles: Roles,
+    jurisdictions: Mapping[str, str],
+) -> tuple[WorkloadScore, ...]:
+    by_resource: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_resource[finding.resource].append(finding)
+    scores = []
+    for workload in workloads:
+        members = [resources[rid] for rid in workload.resources]
+        own = tuple(sorted(f for rid in workload.resources for f in by_resource.get(rid, ())))
+        active = [f for f in own if not f.waived]
+        score = max(0, 100 - sum(f.weight for f in active))
+        stateful = [r for r in members if r.stateful]
+        points = sum(f.weight for f in active) + 10 * len(stateful)
+        scores.append(
+            WorkloadScore(
+                workload=workload,
+                findings=own,
+                score=score,
+                grade=grade_of(score),
+                state=state_class(workload, members, roles),
+                effort=next((size for limit, size in EFFORT_SIZES if points < limit), "XL"),
+                effort_points=points,
+                exposure=exposure(members, jurisdictions),
+            )
+        )
+    return tuple(scores)
+
+
+def estate_score(scores: Sequence[WorkloadScore]) -> int:
+    """The mean of the workload scores, weighted by the number of resources each one moves."""
+    total = sum(len(s.workload.resources) for s in scores)
+    if not total:
+        return 100
+    return round(sum(s.score * len(s.workload.resources) for s in scores) / total)
+
+
+def state_class(workload: Workload, members: Sequence[Resource], roles: Roles) -> str:
+    shared = set(workload.shared)
+    if any(r.stateful and r.id not in shared for r in members):
+        return "owns-state"
+    anchor = next((r for r in members if r.id == workload.anchor), None)
+    if anchor is not None and _runs_stateful_image(anchor, roles):
+        return "ephemeral-state"
+    if any(r.stateful for r in members):
+        return "depends-on-state"
+    return "stateless"
+
+
+_IMAGE_NAME = re.compile(r"(?:.*/)?([^/:@]+)(?:[:@].*)?$")
+
+
+def _runs_stateful_image(resource: Resource, roles: Roles) -> bool:
+    spec = resource.get("spec", "template", "spec") or resource.get("spec", "jobTemplate", "spec", "template", "spec")
+    if not isinstance(spec, dict):
+        spec = resource.get("spec") if resource.type == "Pod" else None
+    for container in (spec or {}).get("containers") or []:
+        image = container.get("image") if isinstance(container, dict) else None
+        match = _IMAGE_NAME.match(image) if isinstance(image, str) else None
+        if match and match.group(1).lower() in roles.stateful_images:
+            return True
+    return False
+
+
+def exposure(members: Sequence[Resource], jurisdictions: Mapping[str, str]) -> Exposure:
+    clouds = sorted({r.cloud for r in members if r.cloud})
+    keys = sorted(r.id for r in members if r.service_kind == "key-management" and not r.is_data_source)
+    if keys:
+        custody = "customer-managed keys in the provider's KMS: " + ", ".join(keys)
+    elif clouds:
+        custody = "provider-managed keys (default encryption) or none found in the code"
+    else:
+        custody = "no cloud key service found in the code"
+    return Exposure(
+        clouds=tuple(clouds),
+        jurisdictions=tuple(sorted({jurisdictions.get(c, "unknown") for c in clouds})),
+        regions=tuple(sorted({r.region for r in members if r.region})),
+        data_locations=tuple(sorted(r.id for r in members if r.stateful and not r.is_data_source)),
+        key_custody=custody,
+    )
