@@ -1,0 +1,72 @@
+from exitplan.graph.build import build_graph, terraform_reference_edges
+from exitplan.graph.workloads import group_workloads, load_roles
+from exitplan.model import Edge
+from tests.factories import k8s, pod_spec, tf
+
+
+def _group(resources, extra_edges=()):
+    edges = [*terraform_reference_edges(resources), *extra_edges]
+    return {w.id: w for w in group_workloads(build_graph(resources, edges), load_roles())}
+
+
+def test_lambda_owns_its_queue_through_the_event_source_mapping():
+    resources = [
+        tf("aws_lambda_function", "worker", module='module.jobs["thumbnails"]', service_kind="faas",
+           refs=['module.jobs["thumbnails"].aws_iam_role.worker']),
+        tf("aws_iam_role", "worker", module='module.jobs["thumbnails"]', service_kind="identity"),
+        tf("aws_lambda_event_source_mapping", "sqs", module='module.jobs["thumbnails"]', service_kind="faas-trigger",
+           refs=['module.jobs["thumbnails"].aws_lambda_function.worker',
+                 'module.jobs["thumbnails"].aws_sqs_queue.jobs']),
+        tf("aws_sqs_queue", "jobs", module='module.jobs["thumbnails"]', service_kind="message-queue",
+           stateful=True, refs=['module.jobs["thumbnails"].aws_sqs_queue.dlq']),
+        tf("aws_sqs_queue", "dlq", module='module.jobs["thumbnails"]', service_kind="message-queue", stateful=True),
+        tf("aws_vpc", "main", service_kind="network"),
+    ]
+    workloads = _group(resources)
+    assert set(workloads) == {"thumbnails-worker", "platform"}
+    assert workloads["thumbnails-worker"].resources == tuple(
+        sorted(r.id for r in resources if r.type != "aws_vpc")
+    )
+    assert workloads["platform"].resources == ("infra#aws_vpc.main",)
+
+
+def test_shared_database_is_listed_in_each_consumer_and_flagged_shared():
+    db = tf("aws_db_instance", "orders", service_kind="relational-database", stateful=True)
+    api = k8s("Deployment", "api", spec=pod_spec("shop/api:1"))
+    web = k8s("Deployment", "web", spec=pod_spec("shop/web:1"))
+    svc = k8s("Service", "api")
+    edges = [
+        Edge(api.id, db.id, "endpoint", confidence="inferred"),
+        Edge(web.id, db.id, "endpoint", confidence="inferred"),
+        Edge(svc.id, api.id, "selects"),
+    ]
+    workloads = _group([db, api, web, svc], edges)
+    assert workloads["api"].resources == tuple(sorted([api.id, db.id, svc.id]))
+    assert workloads["api"].shared == (db.id,)
+    assert workloads["web"].shared == (db.id,)
+
+
+def test_unused_backing_service_is_a_workload_of_its_own_and_leftovers_join_the_platform():
+    bucket = tf("aws_s3_bucket", "logs", service_kind="object-storage", stateful=True)
+    policy = tf("aws_iam_policy", "unused", service_kind="identity")
+    zone = tf("aws_route53_zone", "main", service_kind="dns")
+    workloads = _group([bucket, policy, zone])
+    assert workloads["logs"].role == "backing-service"
+    assert workloads["logs"].resources == (bucket.id,)
+    assert workloads["platform"].resources == tuple(sorted([policy.id, zone.id]))
+
+
+def test_same_name_in_two_configurations_gets_distinct_ids():
+    a = k8s("Deployment", "api", configuration="overlays/prod", spec=pod_spec("api:1"))
+    b = k8s("Deployment", "api", configuration="overlays/staging", spec=pod_spec("api:1"))
+    assert set(_group([a, b])) == {"api-overlays-prod", "api-overlays-staging"}
+
+
+def test_owned_pods_do_not_anchor_workloads():
+    owned = k8s("Pod", "api-5d9c", spec=None)
+    owned = owned.__class__(**{**owned.__dict__, "attributes": {
+        "kind": "Pod", "metadata": {"name": "api-5d9c", "ownerReferences": [{"kind": "ReplicaSet", "name": "api"}]}}})
+    bare = k8s("Pod", "debug")
+    workloads = _group([owned, bare])
+    assert set(workloads) == {"debug", "platform"}
+    assert workloads["platform"].resources == (owned.id,)
