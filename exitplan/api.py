@@ -1,7 +1,7 @@
 """The library surface: string the stages together.
 
-    discover → loaders → classify → markers → graph → workloads → rules → scoring  (scan)
-    scan → target catalog → mapping and waves                                        (plan)
+discover → loaders → classify → markers → graph → workloads → rules → scoring  (scan)
+scan → target catalog → mapping and waves                                        (plan)
 """
 
 from __future__ import annotations

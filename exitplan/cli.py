@@ -22,10 +22,19 @@ FORMATS = ("table", "json", "markdown", "sarif")
 def _shared_options(command):
     """Options every command takes, declared once."""
     options = [
-        click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Config file (default: .exitplan.yaml found by walking up from the scanned path)."),
-        click.option("--catalog-dir", "catalog_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
-                     help="Directory of extra or overriding catalogs (repeatable)."),
+        click.option(
+            "--config",
+            "config_path",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Config file (default: .exitplan.yaml found by walking up from the scanned path).",
+        ),
+        click.option(
+            "--catalog-dir",
+            "catalog_dirs",
+            multiple=True,
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Directory of extra or overriding catalogs (repeatable).",
+        ),
         click.option("--quiet", "-q", is_flag=True, help="Print only results and errors."),
         click.option("--no-progress", is_flag=True, help="Never show progress on the terminal."),
         click.option("--debug", is_flag=True, help="Show the traceback of an error."),
@@ -71,7 +80,9 @@ def _run_scan(paths, config_path, catalog_dirs, quiet, no_progress):
     show_progress = not (quiet or no_progress) and sys.stderr.isatty()
     if show_progress:
         click.echo(f"exitplan: scanning {', '.join(paths) or '.'} …", err=True)
-    return scan(list(paths) or ["."], config_path=config_path, stdin_text=stdin_text, catalog_dirs=catalog_dirs)
+    return scan(
+        list(paths) or ["."], config_path=config_path, stdin_text=stdin_text, catalog_dirs=catalog_dirs
+    )
 
 
 def _input_problems(report) -> list[str]:
@@ -91,8 +102,12 @@ def main():
 @main.command()
 @click.argument("paths", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")
-@click.option("--fail-under", type=click.IntRange(0, 100), help="Exit 1 when the estate score is below SCORE.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout."
+)
+@click.option(
+    "--fail-under", type=click.IntRange(0, 100), help="Exit 1 when the estate score is below SCORE."
+)
 @click.option("--strict", is_flag=True, help="Exit 1 when any input file could not be read.")
 @_shared_options
 @_errors_as_exit_codes
@@ -117,9 +132,13 @@ def scan(paths, fmt, output, fail_under, strict, config_path, catalog_dirs, quie
 
 @main.command()
 @click.argument("paths", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(("mermaid", "dot", "json")), default="mermaid", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(("mermaid", "dot", "json")), default="mermaid", show_default=True
+)
 @click.option("--workload", help="Only this workload and what it depends on.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout."
+)
 @_shared_options
 @_errors_as_exit_codes
 def graph(paths, fmt, workload, output, config_path, catalog_dirs, quiet, no_progress, debug):
@@ -133,10 +152,18 @@ def graph(paths, fmt, workload, output, config_path, catalog_dirs, quiet, no_pro
 @main.command()
 @click.argument("paths", nargs=-1)
 @click.option("--target", required=True, help="Target catalog name (see `exitplan targets`).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("exit-plan"),
-              show_default=True, help="Directory to write the plan into.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("exit-plan"),
+    show_default=True,
+    help="Directory to write the plan into.",
+)
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when the committed plan is stale.")
-@click.option("--date", "plan_date", help="Date to print in the document control (default: none, for stable output).")
+@click.option(
+    "--date", "plan_date", help="Date to print in the document control (default: none, for stable output)."
+)
 @_shared_options
 @_errors_as_exit_codes
 def plan(paths, target, out_dir, check, plan_date, config_path, catalog_dirs, quiet, no_progress, debug):
@@ -159,8 +186,10 @@ def plan(paths, target, out_dir, check, plan_date, config_path, catalog_dirs, qu
         return
     result = write_plan(out_dir, files)
     if not quiet:
-        click.echo(f"exitplan: wrote {len(result.written)} file(s) to {out_dir} "
-                   f"({len(files) - len(result.written)} unchanged)")
+        click.echo(
+            f"exitplan: wrote {len(result.written)} file(s) to {out_dir} "
+            f"({len(files) - len(result.written)} unchanged)"
+        )
         for stale in result.stale:
             click.echo(f"exitplan: {stale} is no longer generated; review and remove it", err=True)
 

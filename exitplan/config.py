@@ -86,7 +86,9 @@ def load_config(path: Path | None) -> Config:
         rules=_rules(path, data.get("rules") or {}),
         waivers=tuple(_waiver(path, i, w) for i, w in enumerate(data.get("waivers") or [])),
         workloads=tuple(_override(path, i, w) for i, w in enumerate(data.get("workloads") or [])),
-        catalog_dirs=tuple((path.parent / d).resolve() for d in _strings(path, "catalogs", data.get("catalogs") or [])),
+        catalog_dirs=tuple(
+            (path.parent / d).resolve() for d in _strings(path, "catalogs", data.get("catalogs") or [])
+        ),
     )
 
 
@@ -98,7 +100,9 @@ def _rules(path: Path, rules: Any) -> dict[str, dict[str, Any]]:
         where = f"{path}: rules.{rule_id}"
         if not isinstance(settings, dict):
             raise ConfigError(f"{where}: expected a mapping such as {{weight: 20}} or {{enabled: false}}")
-        if "weight" in settings and (not isinstance(settings["weight"], int) or not 0 <= settings["weight"] <= 100):
+        if "weight" in settings and (
+            not isinstance(settings["weight"], int) or not 0 <= settings["weight"] <= 100
+        ):
             raise ConfigError(f"{where}.weight: expected a whole number from 0 to 100")
         if "enabled" in settings and not isinstance(settings["enabled"], bool):
             raise ConfigError(f"{where}.enabled: expected true or false")
@@ -122,14 +126,18 @@ def _waiver(path: Path, index: int, item: Any) -> Waiver:
     if expires is not None and not isinstance(expires, dt.date):
         raise ConfigError(f"{where}.expires: expected a date such as 2027-06-30")
     owner = item.get("owner")
-    return Waiver(item["rule"], item["resource"], item["reason"].strip(), str(owner) if owner else None, expires)
+    return Waiver(
+        item["rule"], item["resource"], item["reason"].strip(), str(owner) if owner else None, expires
+    )
 
 
 def _override(path: Path, index: int, item: Any) -> WorkloadOverride:
     where = f"{path}: workloads[{index}]"
     if not isinstance(item, dict) or not isinstance(item.get("name"), str):
         raise ConfigError(f"{where}.name: required")
-    return WorkloadOverride(item["name"], tuple(_strings(path, f"workloads[{index}].resources", item.get("resources"))))
+    return WorkloadOverride(
+        item["name"], tuple(_strings(path, f"workloads[{index}].resources", item.get("resources")))
+    )
 
 
 def _strings(path: Path, key: str, value: Any) -> list[str]:

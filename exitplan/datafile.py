@@ -24,7 +24,9 @@ def load_data_file(path: Path, schema_version: int = 1) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise CatalogError(f"{path}: expected a mapping at the top level")
     if data.get("schema_version") != schema_version:
-        raise CatalogError(f"{path}: schema_version: expected {schema_version}, found {data.get('schema_version')!r}")
+        raise CatalogError(
+            f"{path}: schema_version: expected {schema_version}, found {data.get('schema_version')!r}"
+        )
     return data
 
 

@@ -133,7 +133,9 @@ def _add_file(path: Path, root: Path, files: list, inputs: list, seen: set[str],
         return
     if size > MAX_FILE_BYTES:
         inputs.append(
-            InputFile(rel, fmt, "skipped", f"file is {size} bytes; larger than the {MAX_FILE_BYTES}-byte limit")
+            InputFile(
+                rel, fmt, "skipped", f"file is {size} bytes; larger than the {MAX_FILE_BYTES}-byte limit"
+            )
         )
         return
     files.append(SourceFile(path, rel, fmt))

@@ -63,11 +63,22 @@ class Plan:
 
 def map_resource(resource: Resource, target: Target) -> Mapping:
     if resource.source == "kubernetes":
-        return Mapping(resource.id, resource.service_kind, KUBERNETES_OFFERING, True, None, "kubectl apply / GitOps")
-    offering: Offering | None = target.offering_for(resource.service_kind, resource.interface) if resource.service_kind else None
+        return Mapping(
+            resource.id, resource.service_kind, KUBERNETES_OFFERING, True, None, "kubectl apply / GitOps"
+        )
+    offering: Offering | None = (
+        target.offering_for(resource.service_kind, resource.interface) if resource.service_kind else None
+    )
     if offering is None:
-        return Mapping(resource.id, resource.service_kind, None, False, None, None,
-                       instead="No catalog entry for this service kind: decide by hand.")
+        return Mapping(
+            resource.id,
+            resource.service_kind,
+            None,
+            False,
+            None,
+            None,
+            instead="No catalog entry for this service kind: decide by hand.",
+        )
     return Mapping(
         resource=resource.id,
         service_kind=resource.service_kind,
@@ -101,7 +112,9 @@ def break_cycles(graph: nx.DiGraph) -> tuple[nx.DiGraph, tuple[Edge, ...]]:
         acyclic.remove_edge(u, v)
 
 
-def migration_waves(graph: nx.DiGraph, resources: Sequence[Resource]) -> tuple[tuple[Wave, ...], tuple[Edge, ...]]:
+def migration_waves(
+    graph: nx.DiGraph, resources: Sequence[Resource]
+) -> tuple[tuple[Wave, ...], tuple[Edge, ...]]:
     """Waves by dependency depth: wave 1 needs nothing, wave n needs only waves before n."""
     keep = {r.id for r in resources if movable(r)}
     acyclic, removed = break_cycles(graph.subgraph(keep).copy())

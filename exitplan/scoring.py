@@ -68,7 +68,9 @@ def run_rules(resources: Sequence[Resource], context: RuleContext, config: Confi
     return sorted(set(findings))
 
 
-def apply_waivers(findings: Iterable[Finding], resources: Mapping[str, Resource], config: Config, today: dt.date):
+def apply_waivers(
+    findings: Iterable[Finding], resources: Mapping[str, Resource], config: Config, today: dt.date
+):
     """Findings with waived=True where a live waiver matches; an expired waiver waives nothing."""
     result = []
     for finding in findings:
@@ -142,7 +144,9 @@ _IMAGE_NAME = re.compile(r"(?:.*/)?([^/:@]+)(?:[:@].*)?$")
 
 
 def _runs_stateful_image(resource: Resource, roles: Roles) -> bool:
-    spec = resource.get("spec", "template", "spec") or resource.get("spec", "jobTemplate", "spec", "template", "spec")
+    spec = resource.get("spec", "template", "spec") or resource.get(
+        "spec", "jobTemplate", "spec", "template", "spec"
+    )
     if not isinstance(spec, dict):
         spec = resource.get("spec") if resource.type == "Pod" else None
     for container in (spec or {}).get("containers") or []:

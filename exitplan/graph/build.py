@@ -39,7 +39,9 @@ def terraform_reference_edges(resources: Sequence[Resource]) -> Iterator[Edge]:
     for resource in resources:
         for reference in resource.references:
             key = (resource.configuration, reference.target)
-            targets = by_address.get(key) or by_address.get((resource.configuration, base_address(reference.target)))
+            targets = by_address.get(key) or by_address.get(
+                (resource.configuration, base_address(reference.target))
+            )
             for target in targets or ():
                 if target != resource.id:
                     yield Edge(

@@ -138,12 +138,21 @@ def group_workloads(graph: nx.DiGraph, roles: Roles | None = None) -> tuple[Work
     for anchor in sorted(anchors):
         resource = resources[anchor]
         drafts.append(
-            (_anchor_name(resource), resource.configuration, "application", anchor, members[anchor], shared[anchor])
+            (
+                _anchor_name(resource),
+                resource.configuration,
+                "application",
+                anchor,
+                members[anchor],
+                shared[anchor],
+            )
         )
     for rid in orphans:
         resource = resources[rid]
         if resource.stateful or resource.service_kind in roles.backing_service_kinds:
-            drafts.append((_anchor_name(resource), resource.configuration, "backing-service", rid, {rid}, set()))
+            drafts.append(
+                (_anchor_name(resource), resource.configuration, "backing-service", rid, {rid}, set())
+            )
         else:
             platform_by_config[resource.configuration].add(rid)
     for configuration, ids in sorted(platform_by_config.items()):
@@ -171,7 +180,9 @@ def _with_unique_ids(drafts) -> tuple[Workload, ...]:
     return tuple(sorted(workloads, key=lambda w: w.id))
 
 
-_GENERIC_NAMES = frozenset({"this", "main", "default", "primary", "cluster", "app", "service", "function", "worker"})
+_GENERIC_NAMES = frozenset(
+    {"this", "main", "default", "primary", "cluster", "app", "service", "function", "worker"}
+)
 
 
 def _anchor_name(resource: Resource) -> str:
@@ -216,7 +227,11 @@ def apply_overrides(workloads: Sequence[Workload], overrides: Sequence, resource
         if kept:
             anchor = workload.anchor if workload.anchor in kept else None
             shared = tuple(rid for rid in workload.shared if rid in kept)
-            result.append(Workload(workload.id, workload.name, workload.configuration, workload.role, anchor, kept, shared))
+            result.append(
+                Workload(
+                    workload.id, workload.name, workload.configuration, workload.role, anchor, kept, shared
+                )
+            )
     taken = {w.id for w in result}
     for override in overrides:
         ids = tuple(sorted(rid for rid, name in claimed.items() if name == override.name))
@@ -228,6 +243,13 @@ def apply_overrides(workloads: Sequence[Workload], overrides: Sequence, resource
             wid += "-override"
         taken.add(wid)
         result.append(
-            Workload(wid, override.name, resources[ids[0]].configuration, "application", anchors[0] if anchors else None, ids)
+            Workload(
+                wid,
+                override.name,
+                resources[ids[0]].configuration,
+                "application",
+                anchors[0] if anchors else None,
+                ids,
+            )
         )
     return tuple(sorted(result, key=lambda w: w.id))

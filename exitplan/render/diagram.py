@@ -46,7 +46,9 @@ def mermaid(report: ScanReport, ids: list[str], direction: str = "LR") -> str:
     for edge in report.edges:
         if edge.source in keep and edge.target in keep:
             arrow = "-->" if edge.confidence == "explicit" else "-.->"
-            lines.append(f"  {mermaid_id(edge.source)} {arrow}|{mermaid_label(edge.kind)}| {mermaid_id(edge.target)}")
+            lines.append(
+                f"  {mermaid_id(edge.source)} {arrow}|{mermaid_label(edge.kind)}| {mermaid_id(edge.target)}"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -64,7 +66,9 @@ def dot(report: ScanReport, ids: list[str]) -> str:
     for edge in report.edges:
         if edge.source in keep and edge.target in keep:
             style = "" if edge.confidence == "explicit" else ", style=dashed"
-            lines.append(f"  {_dot_quote(edge.source)} -> {_dot_quote(edge.target)} [label={_dot_quote(edge.kind)}{style}];")
+            lines.append(
+                f"  {_dot_quote(edge.source)} -> {_dot_quote(edge.target)} [label={_dot_quote(edge.kind)}{style}];"
+            )
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -21,10 +21,14 @@ def report_dict(report: ScanReport, plan: Plan | None = None) -> dict[str, Any]:
         "schema": SCHEMA,
         "tool": {"name": "exitplan", "version": report.version},
         "inputs": [
-            _drop_none({"path": i.path, "format": i.format, "status": i.status, "reason": i.reason, "line": i.line})
+            _drop_none(
+                {"path": i.path, "format": i.format, "status": i.status, "reason": i.reason, "line": i.line}
+            )
             for i in report.inputs
         ],
-        "configurations": [{"path": c.path, "source": c.source, "kind": c.kind} for c in report.configurations],
+        "configurations": [
+            {"path": c.path, "source": c.source, "kind": c.kind} for c in report.configurations
+        ],
         "resources": [
             _drop_none(
                 {

@@ -33,7 +33,9 @@ def table(report: ScanReport) -> str:
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    lines = ["  ".join(value.ljust(widths[i]) for i, value in enumerate(row[:-1])) + "  " + row[-1] for row in rows]
+    lines = [
+        "  ".join(value.ljust(widths[i]) for i, value in enumerate(row[:-1])) + "  " + row[-1] for row in rows
+    ]
     inputs = ", ".join(f"{n} {status}" for status, n in sorted(statuses.items()))
     lines.append("")
     lines.append(
@@ -92,7 +94,9 @@ def sarif(report: ScanReport) -> str:
                     "logicalLocations": [{"fullyQualifiedName": f.resource}],
                 }
             ],
-            **({"suppressions": [{"kind": "external", "justification": f.waiver_reason}]} if f.waived else {}),
+            **(
+                {"suppressions": [{"kind": "external", "justification": f.waiver_reason}]} if f.waived else {}
+            ),
         }
         for f in report.findings
     ]

@@ -53,5 +53,7 @@ def rules_markdown() -> str:
         "Weights can be changed, and rules switched off, under `rules:` in `.exitplan.yaml`.\n\n"
         "| ID | Name | Category | Weight |\n|---|---|---|---|\n"
     )
-    table = "".join(f"| [{r.ID}](#{r.ID.lower()}-{r.NAME}) | {r.NAME} | {r.CATEGORY} | {r.WEIGHT} |\n" for r in RULES)
+    table = "".join(
+        f"| [{r.ID}](#{r.ID.lower()}-{r.NAME}) | {r.NAME} | {r.CATEGORY} | {r.WEIGHT} |\n" for r in RULES
+    )
     return head + table + "\n" + "\n".join(_one(r, "markdown") for r in RULES)

@@ -16,8 +16,15 @@ def render(name, catalog_dirs, report, fmt: str) -> str:
         rows = [("NAME", "JURISDICTION", "OPENSTACK", "MANAGED", "TERRAFORM PROVIDER")]
         for t in targets.values():
             managed = sum(1 for o in t.services.values() if o.offering and o.managed)
-            rows.append((t.name, t.jurisdiction, "yes" if t.openstack_based else "no", f"{managed}/{len(t.services)}",
-                         t.terraform_source))
+            rows.append(
+                (
+                    t.name,
+                    t.jurisdiction,
+                    "yes" if t.openstack_based else "no",
+                    f"{managed}/{len(t.services)}",
+                    t.terraform_source,
+                )
+            )
         return _table(rows)
     target = load_target(name, catalog_dirs)
     facts = _facts(target)
@@ -31,21 +38,32 @@ def render(name, catalog_dirs, report, fmt: str) -> str:
         f"  jurisdiction:   {target.jurisdiction}",
         f"  OpenStack:      {'yes' if target.openstack_based else 'no'}",
         f"  Terraform:      {target.terraform_source}",
-        "  certifications: " + (", ".join(f"{c.name}{'' if c.verified else ' (unverified)'}"
-                                           for c in target.certifications) or "none recorded"),
+        "  certifications: "
+        + (
+            ", ".join(f"{c.name}{'' if c.verified else ' (unverified)'}" for c in target.certifications)
+            or "none recorded"
+        ),
         "  regions:        " + (", ".join(r.id for r in target.regions) or "none recorded"),
         "",
     ]
     rows = [("SERVICE KIND", "OFFERING", "MANAGED", "TERRAFORM TYPE")]
     for kind, offering in sorted(target.services.items()):
-        rows.append((kind, offering.offering or f"none — {offering.instead}", "yes" if offering.managed else "no",
-                     offering.terraform_type or "-"))
+        rows.append(
+            (
+                kind,
+                offering.offering or f"none — {offering.instead}",
+                "yes" if offering.managed else "no",
+                offering.terraform_type or "-",
+            )
+        )
     text = "\n".join(lines) + _table(rows)
     if report is not None:
         cov = facts["coverage"]
-        text += (f"\nCoverage of the scanned estate: {cov['managed']} resources to a managed offering, "
-                 f"{cov['self_run']} self-run, {cov['none']} without an equivalent, "
-                 f"{cov['unclassified']} unclassified.\n")
+        text += (
+            f"\nCoverage of the scanned estate: {cov['managed']} resources to a managed offering, "
+            f"{cov['self_run']} self-run, {cov['none']} without an equivalent, "
+            f"{cov['unclassified']} unclassified.\n"
+        )
     return text
 
 
@@ -74,7 +92,9 @@ def _coverage(target, report) -> dict:
             counts["unclassified"] += 1
             continue
         offering = target.offering_for(resource.service_kind, resource.interface)
-        counts["none" if not offering or not offering.offering else "managed" if offering.managed else "self_run"] += 1
+        counts[
+            "none" if not offering or not offering.offering else "managed" if offering.managed else "self_run"
+        ] += 1
     return {key: counts.get(key, 0) for key in ("managed", "self_run", "none", "unclassified")}
 
 

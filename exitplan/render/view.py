@@ -25,12 +25,32 @@ EFFORT_WEEKS = {"S": (1, 2), "M": (2, 4), "L": (4, 8), "XL": (8, 16)}
 BLOCKER_WEIGHT = 30
 
 SCENARIOS = (
-    ("s1", "Planned sovereignty migration", "non-stressed", "A decision to move, taken in time; both sides cooperate."),
+    (
+        "s1",
+        "Planned sovereignty migration",
+        "non-stressed",
+        "A decision to move, taken in time; both sides cooperate.",
+    ),
     ("s2", "Service deterioration", "non-stressed", "SLA breaches or loss of features over months."),
-    ("s3", "Sudden termination or suspension", "stressed", "Contract ended, account suspended or sanctions apply."),
+    (
+        "s3",
+        "Sudden termination or suspension",
+        "stressed",
+        "Contract ended, account suspended or sanctions apply.",
+    ),
     ("s4", "Provider failure", "stressed", "Insolvency or a prolonged outage of the provider."),
-    ("s5", "Foreign legal compulsion", "stressed", "An order under foreign law reaches the data (e.g. CLOUD Act)."),
-    ("s6", "Abrupt commercial change", "non-stressed", "Price rise or licence change beyond the agreed threshold."),
+    (
+        "s5",
+        "Foreign legal compulsion",
+        "stressed",
+        "An order under foreign law reaches the data (e.g. CLOUD Act).",
+    ),
+    (
+        "s6",
+        "Abrupt commercial change",
+        "non-stressed",
+        "Price rise or licence change beyond the agreed threshold.",
+    ),
 )
 
 TRIGGERS = (
@@ -43,31 +63,72 @@ TRIGGERS = (
 )
 
 TRACEABILITY = (
-    ("DORA Art. 28(8) §1", "Exit strategy for each ICT service behind a critical function", "Exit triggers; Scenarios"),
-    ("DORA Art. 28(8) §2", "Exit without disruption, loss of compliance or harm to clients", "Continuity during exit"),
+    (
+        "DORA Art. 28(8) §1",
+        "Exit strategy for each ICT service behind a critical function",
+        "Exit triggers; Scenarios",
+    ),
+    (
+        "DORA Art. 28(8) §2",
+        "Exit without disruption, loss of compliance or harm to clients",
+        "Continuity during exit",
+    ),
     ("DORA Art. 28(8) §3", "Documented, tested and reviewed plan", "Document control; Testing of the plan"),
-    ("DORA Art. 28(8) §4", "Alternatives identified; transition plans for services and data", "Target architecture; "
-     "Transition plan; Data inventory"),
+    (
+        "DORA Art. 28(8) §4",
+        "Alternatives identified; transition plans for services and data",
+        "Target architecture; Transition plan; Data inventory",
+    ),
     ("DORA Art. 28(8) §5", "Contingency measures if triggers occur", "Continuity during exit"),
     ("DORA Art. 29", "Concentration and third-country risk", "Jurisdiction and sovereignty exposure"),
-    ("DORA Art. 12(6)-(7)", "RTO/RPO per function; reconciliation when restoring data", "Criticality; runbooks: verify"),
-    ("RTS 2024/1773 Art. 10", "Exit plan per contractual arrangement, realistic, with triggers and schedule",
-     "Scope; Exit triggers; Transition plan"),
-    ("EU Data Act Art. 25", "Notice ≤ 2 months, transition ≤ 30 days, retrieval ≥ 30 days, erasure",
-     "Switching timeline"),
-    ("EU Data Act Art. 26, 30", "Export formats and functional equivalence", "Data inventory; Target architecture"),
-    ("EU Data Act Art. 28, 32", "Jurisdiction of the infrastructure; unlawful third-country access",
-     "Jurisdiction and sovereignty exposure"),
+    (
+        "DORA Art. 12(6)-(7)",
+        "RTO/RPO per function; reconciliation when restoring data",
+        "Criticality; runbooks: verify",
+    ),
+    (
+        "RTS 2024/1773 Art. 10",
+        "Exit plan per contractual arrangement, realistic, with triggers and schedule",
+        "Scope; Exit triggers; Transition plan",
+    ),
+    (
+        "EU Data Act Art. 25",
+        "Notice ≤ 2 months, transition ≤ 30 days, retrieval ≥ 30 days, erasure",
+        "Switching timeline",
+    ),
+    (
+        "EU Data Act Art. 26, 30",
+        "Export formats and functional equivalence",
+        "Data inventory; Target architecture",
+    ),
+    (
+        "EU Data Act Art. 28, 32",
+        "Jurisdiction of the infrastructure; unlawful third-country access",
+        "Jurisdiction and sovereignty exposure",
+    ),
 )
 
 SWITCHING_TIMELINE = (
-    ("T0", "Switching request (notice) given to the current provider", "Art. 25(2)(d): notice period at most 2 months"),
-    ("T0 + 2 months", "Notice period ends at the latest; transitional period starts",
-     "Art. 25(2)(a): provider assists and keeps the service running"),
-    ("T0 + 2 months + 30 days", "Transitional period ends, unless the provider has shown it is technically "
-     "unfeasible", "Art. 25(4): an alternative period of at most 7 months, which the customer may extend once"),
-    ("end of transition + 30 days", "Data retrieval period ends at the earliest",
-     "Art. 25(2)(g): at least 30 days to retrieve data"),
+    (
+        "T0",
+        "Switching request (notice) given to the current provider",
+        "Art. 25(2)(d): notice period at most 2 months",
+    ),
+    (
+        "T0 + 2 months",
+        "Notice period ends at the latest; transitional period starts",
+        "Art. 25(2)(a): provider assists and keeps the service running",
+    ),
+    (
+        "T0 + 2 months + 30 days",
+        "Transitional period ends, unless the provider has shown it is technically unfeasible",
+        "Art. 25(4): an alternative period of at most 7 months, which the customer may extend once",
+    ),
+    (
+        "end of transition + 30 days",
+        "Data retrieval period ends at the earliest",
+        "Art. 25(2)(g): at least 30 days to retrieve data",
+    ),
     ("after retrieval", "Provider erases all exportable data and digital assets", "Art. 25(2)(h)"),
 )
 
@@ -139,10 +200,20 @@ def _workload_mermaid(report: ScanReport, score: WorkloadScore) -> dict[str, Any
     for rid in members:
         outside |= set(graph.successors(rid)) - members
     nodes = [
-        {"id": rid, "label": label(report.resource(rid)), "stateful": report.resource(rid).stateful, "outside": False}
+        {
+            "id": rid,
+            "label": label(report.resource(rid)),
+            "stateful": report.resource(rid).stateful,
+            "outside": False,
+        }
         for rid in sorted(members)
     ] + [
-        {"id": rid, "label": label(report.resource(rid)), "stateful": report.resource(rid).stateful, "outside": True}
+        {
+            "id": rid,
+            "label": label(report.resource(rid)),
+            "stateful": report.resource(rid).stateful,
+            "outside": True,
+        }
         for rid in sorted(outside)
     ]
     keep = members | outside
@@ -169,8 +240,15 @@ def _steps(report: ScanReport, plan: Plan, score: WorkloadScore, procedures) -> 
             kubernetes_kind=resource.type if resource.source == "kubernetes" else None,
         )
         group = groups.setdefault(
-            procedure.id, {"id": procedure.id, "title": procedure.title, "downtime": procedure.downtime,
-                           "resources": [], "phases": procedure.steps, "wave": 0}
+            procedure.id,
+            {
+                "id": procedure.id,
+                "title": procedure.title,
+                "downtime": procedure.downtime,
+                "resources": [],
+                "phases": procedure.steps,
+                "wave": 0,
+            },
         )
         group["resources"].append(resource.address)
         group["wave"] = max(group["wave"], plan.wave_of(rid) or 0)
@@ -180,7 +258,10 @@ def _steps(report: ScanReport, plan: Plan, score: WorkloadScore, procedures) -> 
             **group,
             "resources": sorted(group["resources"]),
             "phases": [
-                {"name": phase, "steps": [{"text": s.text, "command": s.command} for s in group["phases"].get(phase, ())]}
+                {
+                    "name": phase,
+                    "steps": [{"text": s.text, "command": s.command} for s in group["phases"].get(phase, ())],
+                }
                 for phase in PHASES
                 if group["phases"].get(phase)
             ],
@@ -229,11 +310,16 @@ def build_documents(report: ScanReport, plan: Plan, date: str | None = None) -> 
             "diagram": _workload_mermaid(report, score),
             "procedures": _steps(report, plan, score, procedures),
             "sketch": _terraform_sketch(report, plan, score),
-            "stateful": [_resource_row(report, plan, rid) for rid in workload.resources
-                         if report.resource(rid).stateful and not report.resource(rid).is_data_source],
+            "stateful": [
+                _resource_row(report, plan, rid)
+                for rid in workload.resources
+                if report.resource(rid).stateful and not report.resource(rid).is_data_source
+            ],
             "target": target,
         }
-    return Documents(plan=_plan_view(report, plan, scores, needs, workload_views, date), workloads=workload_views)
+    return Documents(
+        plan=_plan_view(report, plan, scores, needs, workload_views, date), workloads=workload_views
+    )
 
 
 def _plan_view(report, plan: Plan, scores, needs, workload_views, date) -> dict[str, Any]:
@@ -267,8 +353,14 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date) -> dict[
         },
         "ranked": [workload_views[s.workload.id] for s in ranked],
         "blockers": [
-            {"rule": f.rule, "resource": report.resource(f.resource).address, "message": f.message,
-             "where": f"{f.file}:{f.line}", "weight": f.weight, "workload": owner.get(f.resource, "")}
+            {
+                "rule": f.rule,
+                "resource": report.resource(f.resource).address,
+                "message": f.message,
+                "where": f"{f.file}:{f.line}",
+                "weight": f.weight,
+                "workload": owner.get(f.resource, ""),
+            }
             for f in blockers
         ],
         "effort": {
@@ -277,8 +369,11 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date) -> dict[
             "serial_weeks": f"{total[0]}–{total[1]}",
         },
         "configurations": [{"path": c.path, "kind": c.kind} for c in report.configurations],
-        "inputs": [{"path": i.path, "status": i.status, "reason": i.reason or "", "line": i.line}
-                   for i in report.inputs if i.status != "parsed"],
+        "inputs": [
+            {"path": i.path, "status": i.status, "reason": i.reason or "", "line": i.line}
+            for i in report.inputs
+            if i.status != "parsed"
+        ],
         "clouds": [
             {
                 "name": cloud,
@@ -293,7 +388,9 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date) -> dict[
             for rule, n in sorted(by_rule.items())
         ],
         "workload_graph": {
-            "nodes": [{"id": s.workload.id, "label": f"{s.workload.id}\n{s.grade} {s.score}"} for s in scores],
+            "nodes": [
+                {"id": s.workload.id, "label": f"{s.workload.id}\n{s.grade} {s.score}"} for s in scores
+            ],
             "edges": sorted((a, b) for a, deps in needs.items() for b in deps),
         },
         "data": [
@@ -318,14 +415,23 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date) -> dict[
             for wave in plan.waves
         ],
         "broken_edges": [
-            {"source": report.resource(e.source).address, "target": report.resource(e.target).address, "kind": e.kind}
+            {
+                "source": report.resource(e.source).address,
+                "target": report.resource(e.target).address,
+                "kind": e.kind,
+            }
             for e in plan.broken_edges
         ],
         "unmapped": sorted(
             {(m.service_kind or "unclassified", m.instead or "") for m in plan.mappings if not m.offering}
         ),
-        "self_run": sorted({(m.service_kind, m.offering) for m in plan.mappings if m.offering and not m.managed
-                            and m.service_kind}),
+        "self_run": sorted(
+            {
+                (m.service_kind, m.offering)
+                for m in plan.mappings
+                if m.offering and not m.managed and m.service_kind
+            }
+        ),
         "unclassified": report.coverage,
         "scenarios": [{"id": i, "title": t, "kind": k, "description": d} for i, t, k, d in SCENARIOS],
         "triggers": list(TRIGGERS),

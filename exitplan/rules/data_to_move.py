@@ -32,5 +32,9 @@ def check(resource: Resource, context: RuleContext):
         return
     what = resource.service_kind or resource.type
     yield context.finding(
-        ID, WEIGHT, resource, f"holds persistent data ({what}) that must be copied and verified", evidence=what
+        ID,
+        WEIGHT,
+        resource,
+        f"holds persistent data ({what}) that must be copied and verified",
+        evidence=what,
     )

@@ -30,7 +30,11 @@ OPTIONS = {"service_kinds": ["faas", "workflow", "container-service", "paas-app"
 
 def check(resource: Resource, context: RuleContext):
     kinds = context.option(ID, OPTIONS, "service_kinds")
-    if resource.is_data_source or resource.service_kind not in kinds or resource.lockin not in ("medium", "high"):
+    if (
+        resource.is_data_source
+        or resource.service_kind not in kinds
+        or resource.lockin not in ("medium", "high")
+    ):
         return
     yield context.finding(
         ID,
