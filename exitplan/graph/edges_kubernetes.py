@@ -1,0 +1,434 @@
+"""Edges between Kubernetes objects of one configuration (a deployment unit).
+
+Edge kinds (``A → B``: A needs B):
+
+- ``selects``                    Service → pod controllers whose pod labels match its selector
+- ``routes-to``                  Ingress / HTTPRoute, GRPCRoute, TCPRoute, TLSRoute, UDPRoute → Service
+- ``attached-to``                Route → Gateway (parentRefs)
+- ``uses-ingress-class``         Ingress → IngressClass (ingressClassName or the legacy annotation)
+- ``uses-gateway-class``         Gateway → GatewayClass
+- ``uses-configmap``             workload → ConfigMap (volumes, projected volumes, envFrom, env valueFrom)
+- ``uses-secret``                workload → Secret (same places, imagePullSecrets), or → the ExternalSecret
+                                 that creates a Secret not in the manifests
+- ``uses-secret-provider-class`` workload → SecretProviderClass (secrets-store CSI volume)
+- ``claims-volume``              workload → PersistentVolumeClaim
+- ``runs-as``                    workload → ServiceAccount (the ``default`` one, inferred, when none is named)
+- ``uses-priority-class``        workload → PriorityClass; ``uses-runtime-class`` → RuntimeClass
+- ``uses-storage-class``         StatefulSet volumeClaimTemplates, PVC, PV → StorageClass
+- ``binds-volume``               PVC → PersistentVolume (volumeName)
+- ``scales``                     HPA, VPA, KEDA ScaledObject → the workload they scale
+- ``protects``                   PodDisruptionBudget → the pod controllers it selects
+- ``applies-to``                 NetworkPolicy → the pod controllers it selects
+- ``binds-role``                 RoleBinding / ClusterRoleBinding → Role / ClusterRole
+- ``binds-subject``              RoleBinding / ClusterRoleBinding → ServiceAccount subjects
+- ``owned-by``                   any object → its ownerReferences
+- ``uses-secret-store``          ExternalSecret → SecretStore / ClusterSecretStore
+- ``created-by``                 Secret → the ExternalSecret whose target it is
+
+Objects are linked only inside one configuration. A reference to an object that is not in the manifests
+gives no edge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from exitplan.graph.index import POD_TEMPLATES, ObjectIndex, PodIndex, edge, namespace_of, pod_spec_path
+from exitplan.model import Edge, Resource
+from exitplan.model import Path as AttrPath
+
+ROUTE_KINDS = ("HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute", "UDPRoute")
+CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
+
+
+@dataclass
+class Context:
+    objects: ObjectIndex
+    pods: PodIndex
+    #: (configuration, namespace, secret name) → the ExternalSecret that creates that Secret.
+    secret_sources: dict[tuple[str, str | None, str], Resource] = field(default_factory=dict)
+
+
+def kubernetes_edges(resources: Sequence[Resource]) -> Iterator[Edge]:
+    """Every edge between Kubernetes objects of the same configuration, once per (source, target, kind)."""
+    kubernetes = [r for r in resources if r.source == "kubernetes"]
+    context = Context(ObjectIndex(kubernetes), PodIndex(kubernetes), _secret_sources(kubernetes))
+    seen: set[tuple[str, str, str]] = set()
+    for resource in kubernetes:
+        for relation in (*RELATIONS.get(resource.type, ()), *_template_relations(resource), owned_by):
+            for found in relation(resource, context):
+                key = (found.source, found.target, found.kind)
+                if key not in seen and found.source != found.target:
+                    seen.add(key)
+                    yield found
+
+
+def _secret_sources(resources: Sequence[Resource]) -> dict[tuple[str, str | None, str], Resource]:
+    sources = {}
+    for resource in resources:
+        if resource.type == "ExternalSecret":
+            target = resource.get("spec", "target", "name", default=resource.name)
+            if isinstance(target, str):
+                sources.setdefault((resource.configuration, namespace_of(resource), target), resource)
+    return sources
+
+
+def _template_relations(resource: Resource) -> tuple[Relation, ...]:
+    return (pod_spec_references,) if resource.type in POD_TEMPLATES else ()
+
+
+def _link(
+    context: Context,
+    source: Resource,
+    kind: str,
+    edge_kind: str,
+    name: Any,
+    path: AttrPath,
+    namespace: Any = None,
+) -> Iterator[Edge]:
+    target = context.objects.get(source, kind, name, namespace)
+    if target is not None:
+        yield edge(source, target, edge_kind, path)
+
+
+# --- services and routing ---------------------------------------------------------------------------
+
+
+def service_selects(service: Resource, context: Context) -> Iterator[Edge]:
+    for target in context.pods.select(service, service.get("spec", "selector"), empty_selects_all=False):
+        yield edge(service, target, "selects", ("spec", "selector"))
+
+
+def ingress_routes(ingress: Resource, context: Context) -> Iterator[Edge]:
+    spec: AttrPath = ("spec",)
+    backends: list[AttrPath] = [(*spec, "defaultBackend"), (*spec, "backend")]
+    for i, rule in enumerate(ingress.get("spec", "rules", default=[]) or []):
+        paths = rule.get("http", {}).get("paths", []) if isinstance(rule, Mapping) else []
+        backends += [(*spec, "rules", i, "http", "paths", j, "backend") for j in range(len(paths or []))]
+    for path in backends:
+        yield from _link(
+            context,
+            ingress,
+            "Service",
+            "routes-to",
+            ingress.get(*path, "service", "name"),
+            (*path, "service", "name"),
+        )
+        yield from _link(
+            context,
+            ingress,
+            "Service",
+            "routes-to",
+            ingress.get(*path, "serviceName"),
+            (*path, "serviceName"),
+        )
+        resource_ref = ingress.get(*path, "resource")
+        if isinstance(resource_ref, Mapping):
+            yield from _link(
+                context,
+                ingress,
+                str(resource_ref.get("kind")),
+                "routes-to",
+                resource_ref.get("name"),
+                (*path, "resource"),
+            )
+
+
+def ingress_class(ingress: Resource, context: Context) -> Iterator[Edge]:
+    yield from _link(
+        context,
+        ingress,
+        "IngressClass",
+        "uses-ingress-class",
+        ingress.get("spec", "ingressClassName"),
+        ("spec", "ingressClassName"),
+    )
+    annotation = ("metadata", "annotations", "kubernetes.io/ingress.class")
+    yield from _link(
+        context, ingress, "IngressClass", "uses-ingress-class", ingress.get(*annotation), annotation
+    )
+
+
+def route_refs(route: Resource, context: Context) -> Iterator[Edge]:
+    for i, parent in enumerate(route.get("spec", "parentRefs", default=[]) or []):
+        if isinstance(parent, Mapping):
+            yield from _link(
+                context,
+                route,
+                str(parent.get("kind", "Gateway")),
+                "attached-to",
+                parent.get("name"),
+                ("spec", "parentRefs", i),
+                parent.get("namespace"),
+            )
+    for i, rule in enumerate(route.get("spec", "rules", default=[]) or []):
+        refs = rule.get("backendRefs", []) if isinstance(rule, Mapping) else []
+        for j, ref in enumerate(refs or []):
+            if isinstance(ref, Mapping):
+                yield from _link(
+                    context,
+                    route,
+                    str(ref.get("kind", "Service")),
+                    "routes-to",
+                    ref.get("name"),
+                    ("spec", "rules", i, "backendRefs", j),
+                    ref.get("namespace"),
+                )
+
+
+def gateway_class(gateway: Resource, context: Context) -> Iterator[Edge]:
+    yield from _link(
+        context,
+        gateway,
+        "GatewayClass",
+        "uses-gateway-class",
+        gateway.get("spec", "gatewayClassName"),
+        ("spec", "gatewayClassName"),
+    )
+
+
+# --- workloads --------------------------------------------------------------------------------------
+
+
+def pod_spec_references(workload: Resource, context: Context) -> Iterator[Edge]:
+    spec = pod_spec_path(workload)
+    if spec is None:
+        return
+    yield from _volumes(workload, context, spec)
+    for containers in CONTAINER_LISTS:
+        for i, _container in enumerate(workload.get(*spec, containers, default=[]) or []):
+            yield from _container_refs(workload, context, (*spec, containers, i))
+    for i, pull in enumerate(workload.get(*spec, "imagePullSecrets", default=[]) or []):
+        if isinstance(pull, Mapping):
+            yield from _secret(workload, context, pull.get("name"), (*spec, "imagePullSecrets", i, "name"))
+    yield from _service_account(workload, context, spec)
+    yield from _link(
+        context,
+        workload,
+        "PriorityClass",
+        "uses-priority-class",
+        workload.get(*spec, "priorityClassName"),
+        (*spec, "priorityClassName"),
+    )
+    yield from _link(
+        context,
+        workload,
+        "RuntimeClass",
+        "uses-runtime-class",
+        workload.get(*spec, "runtimeClassName"),
+        (*spec, "runtimeClassName"),
+    )
+
+
+def _volumes(workload: Resource, context: Context, spec: AttrPath) -> Iterator[Edge]:
+    for i, volume in enumerate(workload.get(*spec, "volumes", default=[]) or []):
+        if not isinstance(volume, Mapping):
+            continue
+        at = (*spec, "volumes", i)
+        yield from _link(
+            context,
+            workload,
+            "ConfigMap",
+            "uses-configmap",
+            workload.get(*at, "configMap", "name"),
+            (*at, "configMap", "name"),
+        )
+        yield from _secret(
+            workload, context, workload.get(*at, "secret", "secretName"), (*at, "secret", "secretName")
+        )
+        yield from _link(
+            context,
+            workload,
+            "PersistentVolumeClaim",
+            "claims-volume",
+            workload.get(*at, "persistentVolumeClaim", "claimName"),
+            (*at, "persistentVolumeClaim", "claimName"),
+        )
+        provider_class = (*at, "csi", "volumeAttributes", "secretProviderClass")
+        yield from _link(
+            context,
+            workload,
+            "SecretProviderClass",
+            "uses-secret-provider-class",
+            workload.get(*provider_class),
+            provider_class,
+        )
+        for j, _source in enumerate(workload.get(*at, "projected", "sources", default=[]) or []):
+            source = (*at, "projected", "sources", j)
+            yield from _link(
+                context,
+                workload,
+                "ConfigMap",
+                "uses-configmap",
+                workload.get(*source, "configMap", "name"),
+                (*source, "configMap", "name"),
+            )
+            yield from _secret(
+                workload, context, workload.get(*source, "secret", "name"), (*source, "secret", "name")
+            )
+
+
+def _container_refs(workload: Resource, context: Context, container: AttrPath) -> Iterator[Edge]:
+    for j, _source in enumerate(workload.get(*container, "envFrom", default=[]) or []):
+        at = (*container, "envFrom", j)
+        yield from _link(
+            context,
+            workload,
+            "ConfigMap",
+            "uses-configmap",
+            workload.get(*at, "configMapRef", "name"),
+            (*at, "configMapRef", "name"),
+        )
+        yield from _secret(
+            workload, context, workload.get(*at, "secretRef", "name"), (*at, "secretRef", "name")
+        )
+    for j, _variable in enumerate(workload.get(*container, "env", default=[]) or []):
+        at = (*container, "env", j, "valueFrom")
+        yield from _link(
+            context,
+            workload,
+            "ConfigMap",
+            "uses-configmap",
+            workload.get(*at, "configMapKeyRef", "name"),
+            (*at, "configMapKeyRef", "name"),
+        )
+        yield from _secret(
+            workload, context, workload.get(*at, "secretKeyRef", "name"), (*at, "secretKeyRef", "name")
+        )
+
+
+def _secret(workload: Resource, context: Context, name: Any, path: AttrPath) -> Iterator[Edge]:
+    """The Secret ``name``, or the ExternalSecret that creates it when the Secret is not in the manifests."""
+    target = context.objects.get(workload, "Secret", name)
+    if target is not None:
+        yield edge(workload, target, "uses-secret", path)
+        return
+    creator = context.secret_sources.get((workload.configuration, namespace_of(workload), str(name)))
+    if creator is not None:
+        yield edge(workload, creator, "uses-secret", path, note=f"Secret {name} created by ExternalSecret")
+
+
+def _service_account(workload: Resource, context: Context, spec: AttrPath) -> Iterator[Edge]:
+    for key in ("serviceAccountName", "serviceAccount"):
+        name = workload.get(*spec, key)
+        if isinstance(name, str) and name:
+            yield from _link(context, workload, "ServiceAccount", "runs-as", name, (*spec, key))
+            return
+    target = context.objects.get(workload, "ServiceAccount", "default")
+    if target is not None:
+        yield edge(workload, target, "runs-as", spec, "inferred", "no serviceAccountName: the default one")
+
+
+def claim_templates(statefulset: Resource, context: Context) -> Iterator[Edge]:
+    for i, _claim in enumerate(statefulset.get("spec", "volumeClaimTemplates", default=[]) or []):
+        path = ("spec", "volumeClaimTemplates", i, "spec", "storageClassName")
+        yield from _link(
+            context, statefulset, "StorageClass", "uses-storage-class", statefulset.get(*path), path
+        )
+
+
+# --- storage, scaling, policy -----------------------------------------------------------------------
+
+
+def storage_class(volume: Resource, context: Context) -> Iterator[Edge]:
+    path = ("spec", "storageClassName")
+    yield from _link(context, volume, "StorageClass", "uses-storage-class", volume.get(*path), path)
+
+
+def claim_volume(claim: Resource, context: Context) -> Iterator[Edge]:
+    path = ("spec", "volumeName")
+    yield from _link(context, claim, "PersistentVolume", "binds-volume", claim.get(*path), path)
+
+
+def scale_target(scaler: Resource, context: Context) -> Iterator[Edge]:
+    for key in ("scaleTargetRef", "targetRef"):
+        ref = scaler.get("spec", key)
+        if isinstance(ref, Mapping):
+            yield from _link(
+                context, scaler, str(ref.get("kind", "Deployment")), "scales", ref.get("name"), ("spec", key)
+            )
+
+
+def disruption_budget(budget: Resource, context: Context) -> Iterator[Edge]:
+    for target in context.pods.select(budget, budget.get("spec", "selector"), empty_selects_all=True):
+        yield edge(budget, target, "protects", ("spec", "selector"))
+
+
+def network_policy(policy: Resource, context: Context) -> Iterator[Edge]:
+    for target in context.pods.select(policy, policy.get("spec", "podSelector"), empty_selects_all=True):
+        yield edge(policy, target, "applies-to", ("spec", "podSelector"))
+
+
+def role_binding(binding: Resource, context: Context) -> Iterator[Edge]:
+    role = binding.get("roleRef")
+    if isinstance(role, Mapping):
+        yield from _link(
+            context, binding, str(role.get("kind")), "binds-role", role.get("name"), ("roleRef",)
+        )
+    for i, subject in enumerate(binding.get("subjects", default=[]) or []):
+        if isinstance(subject, Mapping) and subject.get("kind") == "ServiceAccount":
+            yield from _link(
+                context,
+                binding,
+                "ServiceAccount",
+                "binds-subject",
+                subject.get("name"),
+                ("subjects", i),
+                subject.get("namespace"),
+            )
+
+
+def owned_by(resource: Resource, context: Context) -> Iterator[Edge]:
+    for i, owner in enumerate(resource.get("metadata", "ownerReferences", default=[]) or []):
+        if isinstance(owner, Mapping):
+            yield from _link(
+                context,
+                resource,
+                str(owner.get("kind")),
+                "owned-by",
+                owner.get("name"),
+                ("metadata", "ownerReferences", i),
+            )
+
+
+def secret_store(external: Resource, context: Context) -> Iterator[Edge]:
+    ref = external.get("spec", "secretStoreRef")
+    if isinstance(ref, Mapping):
+        yield from _link(
+            context,
+            external,
+            str(ref.get("kind", "SecretStore")),
+            "uses-secret-store",
+            ref.get("name"),
+            ("spec", "secretStoreRef"),
+        )
+
+
+def created_by(secret: Resource, context: Context) -> Iterator[Edge]:
+    creator = context.secret_sources.get((secret.configuration, namespace_of(secret), secret.name))
+    if creator is not None:
+        yield edge(secret, creator, "created-by", ("metadata", "name"), note="target of the ExternalSecret")
+
+
+Relation = Callable[[Resource, Context], Iterator[Edge]]
+
+RELATIONS: dict[str, tuple[Relation, ...]] = {
+    "Service": (service_selects,),
+    "Ingress": (ingress_routes, ingress_class),
+    **{kind: (route_refs,) for kind in ROUTE_KINDS},
+    "Gateway": (gateway_class,),
+    "StatefulSet": (claim_templates,),
+    "PersistentVolumeClaim": (storage_class, claim_volume),
+    "PersistentVolume": (storage_class,),
+    "HorizontalPodAutoscaler": (scale_target,),
+    "VerticalPodAutoscaler": (scale_target,),
+    "ScaledObject": (scale_target,),
+    "PodDisruptionBudget": (disruption_budget,),
+    "NetworkPolicy": (network_policy,),
+    "RoleBinding": (role_binding,),
+    "ClusterRoleBinding": (role_binding,),
+    "ExternalSecret": (secret_store,),
+    "Secret": (created_by,),
+}

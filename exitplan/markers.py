@@ -1,0 +1,488 @@
+"""Coupling markers: the places in manifests and Terraform values that tie a workload to one cloud.
+
+The catalog is data (``providers/catalog/kubernetes-markers.yaml`` and ``endpoint-patterns.yaml``),
+validated and compiled once by :func:`load_markers`. :func:`find_markers` walks one resource's
+attributes once, turns them into *facts* (an annotation, an image, a StorageClass provisioner, a string
+value, …) and looks each fact up in the compiled catalog.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from exitplan.errors import CatalogError
+from exitplan.model import REDACTED, Resource
+from exitplan.model import Path as AttrPath
+
+SCHEMA_VERSION = 1
+MARKER_FILES = ("kubernetes-markers.yaml", "endpoint-patterns.yaml")
+LOCKIN_LEVELS = ("none", "low", "medium", "high")
+CONFIDENCES = ("explicit", "inferred")
+
+#: Places compared by exact key / by key prefix / by a regular expression searched in the text.
+EXACT_PLACES = ("annotation", "label", "env")
+PREFIX_PLACES = {"annotation_prefix": "annotation", "label_prefix": "label"}
+SEARCH_PLACES = ("image", "value", "env_pattern")
+#: Places whose names compare exactly, or as ``^regex`` or ``*.suffix``.
+NAME_PLACES = (
+    "resource_name",
+    "node_selector",
+    "provisioner",
+    "csi_driver",
+    "volume_type",
+    "ingress_class",
+    "ingress_controller",
+    "gateway_class",
+    "gateway_controller",
+    "api_group",
+)
+PLACES = (*EXACT_PLACES, *PREFIX_PLACES, *SEARCH_PLACES, *NAME_PLACES, "field")
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_MAX_VALUE = 200
+#: Copies of the whole manifest kept by kubectl: scanning them would report everything twice.
+_SKIPPED_ANNOTATIONS = frozenset({"kubectl.kubernetes.io/last-applied-configuration"})
+
+
+@dataclass(frozen=True, order=True)
+class Marker:
+    resource: str
+    marker: str
+    cloud: str
+    category: str
+    path: str
+    value: str
+    file: str
+    line: int
+    confidence: str
+    replacement: str
+    lockin: str = "medium"  # none | low | medium | high (cinder: none, not lock-in)
+
+
+@dataclass(frozen=True)
+class MarkerSpec:
+    id: str
+    cloud: str
+    category: str
+    lockin: str
+    replacement: str
+    confidence: str
+    place: str
+    key: str | None = None  # annotation, label, env: the key (or its prefix)
+    prefix: bool = False
+    pattern: re.Pattern[str] | None = None  # for search and name places
+    value: re.Pattern[str] | None = None
+    kinds: frozenset[str] = frozenset()  # field markers
+    field_path: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MarkerCatalog:
+    specs: tuple[MarkerSpec, ...]
+    categories: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        by_place: dict[str, list[MarkerSpec]] = {}
+        for spec in self.specs:
+            by_place.setdefault(spec.place, []).append(spec)
+        object.__setattr__(self, "_by_place", {k: tuple(v) for k, v in by_place.items()})
+        values = [s.pattern.pattern for s in by_place.get("value", ()) if s.pattern is not None]
+        prefilter = re.compile("|".join(f"(?:{p})" for p in values)) if values else None
+        object.__setattr__(self, "_value_prefilter", prefilter)
+
+    def by_place(self, place: str) -> tuple[MarkerSpec, ...]:
+        return self._by_place.get(place, ())  # type: ignore[attr-defined]
+
+    def get(self, marker_id: str) -> MarkerSpec | None:
+        return next((s for s in self.specs if s.id == marker_id), None)
+
+
+# --- paths ------------------------------------------------------------------------------------------
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+def format_path(path: AttrPath) -> str:
+    """``spec.template.spec.containers[0].env[1].value``; keys with dots or slashes in brackets."""
+    out = ""
+    for step in path:
+        if isinstance(step, int):
+            out += f"[{step}]"
+        elif _PLAIN_KEY.match(step):
+            out += f".{step}" if out else step
+        else:
+            out += f'["{step}"]'
+    return out
+
+
+# --- loading ----------------------------------------------------------------------------------------
+
+
+def catalog_dir() -> Path:
+    """The directory of the built-in catalogs (installed package data, or the checkout)."""
+    try:
+        from exitplan.resources import data_path  # type: ignore[import-not-found]
+    except ImportError:
+        return Path(__file__).resolve().parent.parent / "providers" / "catalog"
+    return Path(data_path("providers")) / "catalog"
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """A catalog file's top-level mapping, after checking ``schema_version``."""
+    try:
+        data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogError(f"{path}: cannot read: {exc}") from None
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        raise CatalogError(f"{path}{where}: invalid YAML: {getattr(exc, 'problem', None) or exc}") from None
+    if not isinstance(data, dict):
+        raise CatalogError(f"{path}: expected a mapping at the top level")
+    if data.get("schema_version") != SCHEMA_VERSION:
+        found = data.get("schema_version")
+        raise CatalogError(f"{path}: schema_version: expected {SCHEMA_VERSION}, found {found!r}")
+    return data
+
+
+def compile_regex(text: Any, where: str) -> re.Pattern[str]:
+    if not isinstance(text, str) or not text:
+        raise CatalogError(f"{where}: expected a regular expression")
+    try:
+        return re.compile(text)
+    except re.error as exc:
+        raise CatalogError(f"{where}: invalid regular expression: {exc}") from None
+
+
+def _optional_regex(text: Any, where: str) -> re.Pattern[str] | None:
+    return None if text is None else compile_regex(text, where)
+
+
+def _name_pattern(text: Any, where: str) -> re.Pattern[str]:
+    """Exact name, ``^regex``, or ``*.suffix`` (one or more subdomains)."""
+    if not isinstance(text, str) or not text:
+        raise CatalogError(f"{where}: expected a name")
+    if text.startswith("^"):
+        return compile_regex(text, where)
+    if text.startswith("*."):
+        return re.compile(r"^(?:[A-Za-z0-9-]+\.)+" + re.escape(text[2:]) + "$")
+    return re.compile("^" + re.escape(text) + "$")
+
+
+def _text(entry: Mapping[str, Any], key: str, where: str, choices: tuple[str, ...] = ()) -> str:
+    value = entry.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise CatalogError(f"{where}.{key}: expected a non-empty string")
+    if choices and value not in choices:
+        raise CatalogError(f"{where}.{key}: expected one of {', '.join(choices)}, found {value!r}")
+    return value
+
+
+def _spec(entry: Any, where: str, categories: tuple[str, ...]) -> MarkerSpec:
+    if not isinstance(entry, dict):
+        raise CatalogError(f"{where}: expected a mapping")
+    allowed = {"id", "cloud", "category", "lockin", "replacement", "confidence", "match"}
+    unknown = sorted(set(entry) - allowed)
+    if unknown:
+        raise CatalogError(f"{where}.{unknown[0]}: unknown key")
+    marker_id = _text(entry, "id", where)
+    if not _ID.match(marker_id):
+        raise CatalogError(f"{where}.id: expected lower-case letters, digits and dashes, found {marker_id!r}")
+    replacement = _text(entry, "replacement", where)
+    if "\n" in replacement.strip():
+        raise CatalogError(f"{where}.replacement: expected one line")
+    match = entry.get("match")
+    if not isinstance(match, dict):
+        raise CatalogError(f"{where}.match: expected a mapping")
+    places = [key for key in match if key != "with_value"]
+    if len(places) != 1 or places[0] not in PLACES:
+        raise CatalogError(f"{where}.match: expected exactly one of {', '.join(PLACES)}")
+    place = places[0]
+    fields: dict[str, Any] = {
+        "id": marker_id,
+        "cloud": _text(entry, "cloud", where),
+        "category": _text(entry, "category", where, categories),
+        "lockin": _text(entry, "lockin", where, LOCKIN_LEVELS),
+        "replacement": replacement.strip(),
+        "confidence": _text(entry, "confidence", where, CONFIDENCES) if "confidence" in entry else "explicit",
+        "value": _optional_regex(match.get("with_value"), f"{where}.match.with_value"),
+    }
+    return MarkerSpec(**fields, **_place(place, match[place], f"{where}.match.{place}"))
+
+
+def _place(place: str, raw: Any, where: str) -> dict[str, Any]:
+    if place in EXACT_PLACES or place in PREFIX_PLACES:
+        if not isinstance(raw, str) or not raw:
+            raise CatalogError(f"{where}: expected a key")
+        return {"place": PREFIX_PLACES.get(place, place), "key": raw, "prefix": place in PREFIX_PLACES}
+    if place in SEARCH_PLACES:
+        return {"place": "env" if place == "env_pattern" else place, "pattern": compile_regex(raw, where)}
+    if place in NAME_PLACES:
+        return {"place": place, "pattern": _name_pattern(raw, where)}
+    if not isinstance(raw, dict) or set(raw) != {"kinds", "path"}:
+        raise CatalogError(f"{where}: expected a mapping with kinds and path")
+    kinds = raw["kinds"]
+    if not isinstance(kinds, list) or not kinds or not all(isinstance(k, str) for k in kinds):
+        raise CatalogError(f"{where}.kinds: expected a list of kinds")
+    if not isinstance(raw["path"], str) or not raw["path"]:
+        raise CatalogError(f"{where}.path: expected a dotted path")
+    return {"place": "field", "kinds": frozenset(kinds), "field_path": tuple(raw["path"].split("."))}
+
+
+def parse_markers(path: Path, data: Mapping[str, Any], categories: tuple[str, ...]) -> list[MarkerSpec]:
+    entries = data.get("markers")
+    if not isinstance(entries, list):
+        raise CatalogError(f"{path}: markers: expected a list")
+    return [_spec(entry, f"{path}: markers[{i}]", categories) for i, entry in enumerate(entries)]
+
+
+def parse_categories(path: Path, data: Mapping[str, Any]) -> tuple[str, ...]:
+    categories = data.get("categories")
+    if not isinstance(categories, list) or not all(isinstance(c, str) and _ID.match(c) for c in categories):
+        raise CatalogError(f"{path}: categories: expected a list of lower-case names")
+    return tuple(categories)
+
+
+@lru_cache(maxsize=8)
+def load_markers(directory: Path | None = None) -> MarkerCatalog:
+    """The validated marker catalog; ``CatalogError`` names the file and key path of a problem."""
+    directory = directory or catalog_dir()
+    first, *others = (directory / name for name in MARKER_FILES)
+    first_data = read_yaml(first)
+    categories = parse_categories(first, first_data)
+    specs = parse_markers(first, first_data, categories)
+    for path in others:
+        specs += parse_markers(path, read_yaml(path), categories)
+    seen: set[str] = set()
+    for spec in specs:
+        if spec.id in seen:
+            raise CatalogError(f"{directory}: markers: duplicate id {spec.id!r}")
+        seen.add(spec.id)
+    return MarkerCatalog(tuple(specs), categories)
+
+
+# --- finding ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One thing a marker may match: ``key`` is what the place compares, ``value`` what it carries."""
+
+    place: str
+    path: AttrPath
+    key: str
+    value: str = ""
+    spec: str | None = None  # field facts: the marker that asked for this field
+
+
+def find_markers(resource: Resource, catalog: MarkerCatalog) -> list[Marker]:
+    """Every marker in ``resource``'s values, sorted, one per (marker, path).
+
+    A string that already carries a structural marker (the IRSA annotation) is not reported again by a
+    value pattern (the ARN inside it).
+    """
+    found: dict[tuple[str, AttrPath], Marker] = {}
+    structural: set[AttrPath] = set()
+    for fact in facts(resource, catalog):
+        if fact.place == "value" and fact.path in structural:
+            continue
+        for spec, text in _matches(fact, catalog):
+            if fact.place != "value":
+                structural.add(fact.path)
+            found.setdefault((spec.id, fact.path), _marker(resource, spec, fact, text))
+    return sorted(found.values())
+
+
+def _matches(fact: Fact, catalog: MarkerCatalog) -> Iterator[tuple[MarkerSpec, str]]:
+    if fact.place == "value":
+        prefilter = catalog._value_prefilter  # type: ignore[attr-defined]
+        if prefilter is None or prefilter.search(fact.key) is None:
+            return
+    specs = catalog.by_place(fact.place)
+    for spec in specs:
+        if spec.key is not None:  # annotation, label, env: exact key or prefix
+            hit = fact.key.startswith(spec.key) if spec.prefix else fact.key == spec.key
+            if hit and _value_ok(spec, fact):
+                yield spec, fact.key if spec.place == "env" else _shown(fact)
+        elif spec.place == "field":
+            if spec.id == fact.spec and _value_ok(spec, fact):
+                yield spec, fact.value or fact.key
+        elif spec.place == "value":
+            hit = _value_hit(spec.pattern, fact.key)
+            if hit is not None:
+                yield spec, hit
+        elif spec.pattern is not None and spec.pattern.search(fact.key) and _value_ok(spec, fact):
+            yield spec, _shown(fact)
+
+
+#: What may not follow a value match: more of a host name (``….rds.amazonaws.com.example.org``).
+_CONTINUES = re.compile(r"[A-Za-z0-9_-]|\.[A-Za-z0-9]")
+
+
+def _value_hit(pattern: re.Pattern[str] | None, text: str) -> str | None:
+    """The first match of ``pattern`` in ``text`` that ends where a token ends."""
+    for hit in pattern.finditer(text) if pattern is not None else ():
+        if hit.group(0) and not _CONTINUES.match(text, hit.end()):
+            return hit.group(0)
+    return None
+
+
+def _value_ok(spec: MarkerSpec, fact: Fact) -> bool:
+    return spec.value is None or bool(spec.value.search(fact.value))
+
+
+def _shown(fact: Fact) -> str:
+    if fact.place in ("annotation", "label", "node_selector") and fact.value:
+        if REDACTED in fact.value:
+            return fact.key
+        return f"{fact.key}={fact.value}"[:_MAX_VALUE]
+    return fact.key[:_MAX_VALUE]
+
+
+def _marker(resource: Resource, spec: MarkerSpec, fact: Fact, text: str) -> Marker:
+    where = resource.location_of(fact.path)
+    return Marker(
+        resource=resource.id,
+        marker=spec.id,
+        cloud=spec.cloud,
+        category=spec.category,
+        path=format_path(fact.path),
+        value=text[:_MAX_VALUE],
+        file=where.file,
+        line=where.line,
+        confidence=spec.confidence,
+        replacement=spec.replacement,
+        lockin=spec.lockin,
+    )
+
+
+# --- facts: one walk over a resource's attributes ---------------------------------------------------
+
+#: Kubernetes fields naming a class, controller or driver, per kind: place → path.
+_KIND_FIELDS: dict[str, tuple[tuple[str, AttrPath], ...]] = {
+    "StorageClass": (("provisioner", ("provisioner",)),),
+    "Ingress": (("ingress_class", ("spec", "ingressClassName")),),
+    "IngressClass": (("ingress_class", ("metadata", "name")), ("ingress_controller", ("spec", "controller"))),
+    "Gateway": (("gateway_class", ("spec", "gatewayClassName")),),
+    "GatewayClass": (
+        ("gateway_class", ("metadata", "name")),
+        ("gateway_controller", ("spec", "controllerName")),
+    ),
+    "CSIDriver": (("csi_driver", ("metadata", "name")),),
+    "VolumeSnapshotClass": (("csi_driver", ("driver",)),),
+}
+_LEGACY_INGRESS_CLASS = "kubernetes.io/ingress.class"
+_CONTAINER_LISTS = frozenset(
+    {"containers", "initContainers", "ephemeralContainers", "container", "init_container"}
+)
+
+
+def facts(resource: Resource, catalog: MarkerCatalog) -> Iterator[Fact]:
+    """What a marker can match in ``resource``, in document order."""
+    attributes = resource.attributes
+    if resource.source == "kubernetes":
+        yield from _kubernetes_facts(resource)
+    yield from _field_facts(resource, catalog)
+    skip = ("data", "stringData") if resource.source == "kubernetes" and resource.type == "Secret" else ()
+    for key, value in attributes.items():
+        if key not in skip:
+            yield from _walk(value, (key,), resource)
+
+
+def _kubernetes_facts(resource: Resource) -> Iterator[Fact]:
+    api_version = resource.get("apiVersion")
+    if isinstance(api_version, str) and "/" in api_version:
+        yield Fact("api_group", ("apiVersion",), api_version.split("/", 1)[0])
+    for place, path in _KIND_FIELDS.get(resource.type, ()):
+        value = resource.get(*path)
+        if isinstance(value, str):
+            yield Fact(place, path, value)
+    legacy = resource.get("metadata", "annotations", _LEGACY_INGRESS_CLASS)
+    if resource.type == "Ingress" and isinstance(legacy, str):
+        yield Fact("ingress_class", ("metadata", "annotations", _LEGACY_INGRESS_CLASS), legacy)
+
+
+def _field_facts(resource: Resource, catalog: MarkerCatalog) -> Iterator[Fact]:
+    for spec in catalog.by_place("field"):
+        if resource.type in spec.kinds:
+            for path, value in _resolve(resource.attributes, spec.field_path, ()):
+                text = value if isinstance(value, str) else ""
+                yield Fact("field", path, format_path(path), text, spec.id)
+
+
+def _resolve(node: Any, steps: tuple[str, ...], path: AttrPath) -> Iterator[tuple[AttrPath, Any]]:
+    if not steps:
+        yield path, node
+        return
+    step, rest = steps[0], steps[1:]
+    if step == "*" and isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _resolve(item, rest, (*path, index))
+    elif isinstance(node, Mapping) and step in node:
+        yield from _resolve(node[step], rest, (*path, step))
+
+
+def _walk(node: Any, path: AttrPath, resource: Resource) -> Iterator[Fact]:
+    if isinstance(node, str):
+        if REDACTED not in node:
+            if path[-1] == "image" and _in_container(path):
+                yield Fact("image", path, node)
+            yield Fact("value", path, node)
+    elif isinstance(node, Mapping):
+        yield from _mapping_facts(node, path, resource)
+        for key, item in node.items():
+            if not (path[-1] == "annotations" and key in _SKIPPED_ANNOTATIONS):
+                yield from _walk(item, (*path, str(key)), resource)
+    elif isinstance(node, list | tuple):
+        for index, item in enumerate(node):
+            yield from _walk(item, (*path, index), resource)
+
+
+def _in_container(path: AttrPath) -> bool:
+    return len(path) >= 3 and path[-3] in _CONTAINER_LISTS
+
+
+def _mapping_facts(node: Mapping[str, Any], path: AttrPath, resource: Resource) -> Iterator[Fact]:
+    last = path[-1]
+    if last in ("annotations", "labels") and "metadata" in path[-3:]:
+        place = "annotation" if last == "annotations" else "label"
+        for key, value in node.items():
+            yield Fact(place, (*path, str(key)), str(key), value if isinstance(value, str) else "")
+    elif last == "nodeSelector":
+        for key, value in node.items():
+            yield Fact("node_selector", (*path, str(key)), str(key), value if isinstance(value, str) else "")
+    elif last in ("limits", "requests") and len(path) >= 2 and path[-2] == "resources":
+        for key in node:
+            yield Fact("resource_name", (*path, str(key)), str(key))
+    elif last == "csi" and isinstance(node.get("driver"), str):
+        yield Fact("csi_driver", (*path, "driver"), node["driver"])
+    if isinstance(last, int) and len(path) >= 2:
+        yield from _list_item_facts(node, path, resource)
+    if path == ("spec",) and resource.type == "PersistentVolume":
+        for key in node:
+            yield Fact("volume_type", ("spec", str(key)), str(key))
+
+
+def _list_item_facts(node: Mapping[str, Any], path: AttrPath, resource: Resource) -> Iterator[Fact]:
+    parent = path[-2]
+    if parent == "env" and isinstance(node.get("name"), str):
+        yield Fact("env", (*path, "name"), node["name"])
+    elif parent == "volumes":
+        for key in node:
+            if key != "name":
+                yield Fact("volume_type", (*path, str(key)), str(key))
+    elif parent == "matchExpressions" and "nodeAffinity" in path and isinstance(node.get("key"), str):
+        values = node.get("values")
+        if isinstance(values, list) and values:
+            for index, value in enumerate(values):
+                yield Fact("node_selector", (*path, "values", index), node["key"], str(value))
+        else:
+            yield Fact("node_selector", (*path, "key"), node["key"])
