@@ -1,0 +1,113 @@
+"""Classification: give every resource its cloud, service kind, interface and lock-in from the catalog.
+
+Terraform resources are looked up by type (data sources like their managed type), generic resources by
+the type string they carry, unresolved registry modules by the module catalog. Kubernetes objects get
+only what their kind says about state; cloud coupling in manifests is found by the graph stage.
+A Terraform type the catalog does not know keeps its cloud and gets no service kind, so that the report
+can list it as unclassified instead of dropping it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from .model import Resource
+from .service_catalog import Classification, ServiceCatalog
+
+#: The type a Terraform resource record carries for a module call that was not expanded.
+MODULE_TYPE = "module"
+#: Attributes of a module call that are not inputs of the module.
+_MODULE_META = frozenset({"source", "version", "providers", "count", "for_each", "depends_on"})
+
+
+def classify(resources: Sequence[Resource], catalog: ServiceCatalog) -> tuple[Resource, ...]:
+    """New records with ``cloud``, ``service_kind``, ``stateful``, ``interface`` and ``lockin`` filled."""
+    return tuple(_classify_one(resource, catalog) for resource in resources)
+
+
+def _classify_one(resource: Resource, catalog: ServiceCatalog) -> Resource:
+    if resource.source == "kubernetes":
+        return _classify_kubernetes(resource)
+    if resource.type == MODULE_TYPE:
+        source = resource.attributes.get("source")
+        found = (
+            catalog.classify_module(source, module_inputs(resource.attributes))
+            if isinstance(source, str)
+            else Classification(None, None)
+        )
+    else:
+        found = catalog.classify_type(resource.type, resource.attributes)
+    entry = found.entry
+    return replace(
+        resource,
+        cloud=found.cloud,
+        service_kind=entry.kind if entry else None,
+        stateful=entry.stateful if entry else False,
+        interface=entry.interface if entry else None,
+        lockin=entry.lockin if entry else None,
+        lockin_reason=entry.reason if entry else None,
+    )
+
+
+def module_inputs(attributes: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs of a module call: its arguments, or an ``inputs`` mapping where the loader made one."""
+    inputs = {key: value for key, value in attributes.items() if key not in _MODULE_META}
+    nested = inputs.pop("inputs", None)
+    if isinstance(nested, Mapping):
+        inputs.update(nested)
+    return inputs
+
+
+def _classify_kubernetes(resource: Resource) -> Resource:
+    kind, stateful, interface = None, False, None
+    if resource.type == "PersistentVolumeClaim":
+        modes = resource.get("spec", "accessModes", default=[])
+        shared = isinstance(modes, list) and "ReadWriteMany" in modes
+        kind, stateful = ("file-storage" if shared else "block-volume"), True
+        interface = None if shared else "block"
+    elif resource.type == "StatefulSet":
+        stateful = True
+    return replace(
+        resource,
+        cloud=None,
+        service_kind=kind,
+        stateful=stateful,
+        interface=interface,
+        lockin=None,
+        lockin_reason=None,
+    )
+
+
+def unclassified_label(resource: Resource) -> str:
+    """How an unclassified Terraform resource is named in coverage: its type, or its module source."""
+    if resource.type == MODULE_TYPE:
+        source = resource.attributes.get("source")
+        return f"module {source}" if isinstance(source, str) else "module (source unknown)"
+    return resource.type
+
+
+def coverage(resources: Sequence[Resource]) -> dict[str, dict[str, Any]]:
+    """Per cloud (``none`` for provider-neutral): Terraform resources, how many were classified, and the
+    sorted types that were not."""
+    totals: dict[str, dict[str, Any]] = {}
+    for resource in resources:
+        if resource.source != "terraform":
+            continue
+        row = totals.setdefault(
+            resource.cloud or "none", {"resources": 0, "classified": 0, "unclassified": set()}
+        )
+        row["resources"] += 1
+        if resource.service_kind is None:
+            row["unclassified"].add(unclassified_label(resource))
+        else:
+            row["classified"] += 1
+    return {
+        cloud: {
+            "resources": row["resources"],
+            "classified": row["classified"],
+            "unclassified_types": sorted(row["unclassified"]),
+        }
+        for cloud, row in sorted(totals.items())
+    }
