@@ -18,6 +18,7 @@ from .classify import classify, coverage
 from .config import Config, find_config, load_config
 from .discover import Discovery, discover
 from .graph.build import build_graph, terraform_reference_edges, unique_edges
+from .graph.edges_config import route_config_values
 from .graph.edges_cross import cross_layer_edges
 from .graph.edges_kubernetes import kubernetes_edges
 from .graph.workloads import apply_overrides, group_workloads, load_roles
@@ -99,13 +100,22 @@ def scan(
         markers_by_resource[marker.resource] = (*markers_by_resource.get(marker.resource, ()), marker)
 
     edges = unique_edges(
-        [*terraform_reference_edges(resources), *kubernetes_edges(resources), *cross_layer_edges(resources)]
+        route_config_values(
+            resources,
+            [
+                *terraform_reference_edges(resources),
+                *kubernetes_edges(resources),
+                *cross_layer_edges(resources),
+            ],
+        )
     )
     graph = build_graph(resources, edges)
     roles = load_roles()
     workloads = apply_overrides(group_workloads(graph, roles), config.workloads, by_id)
 
-    jurisdictions = catalog.jurisdictions()
+    jurisdictions = {
+        c: catalog.jurisdiction(c) or "unknown" for c in sorted({r.cloud for r in resources if r.cloud})
+    }
     context = RuleContext(resources=by_id, markers=markers_by_resource, settings=config.rules)
     findings = apply_waivers(run_rules(resources, context, config), by_id, config, today or dt.date.today())
     scores = score_workloads(workloads, by_id, findings, roles, jurisdictions)

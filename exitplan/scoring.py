@@ -1,6 +1,8 @@
 """Run the rules, apply waivers, and score each workload (SPEC §5).
 
-Score = 100 minus the weights of the workload's unwaived findings, floored at 0. Grade: A ≥ 85, B ≥ 70,
+Score = 100 minus the weights of the workload's unwaived findings, floored at 0. A rule deducts once
+per workload (its heaviest finding there): the score measures which kinds of lock-in a workload has,
+the findings list shows how many places carry each. Grade: A ≥ 85, B ≥ 70,
 C ≥ 50, D ≥ 30, E below. Effort is a documented estimate from the findings, not a promise:
 each finding adds its weight in effort points, each stateful resource 10 more; points map to
 S (< 25), M (< 60), L (< 120), XL.
@@ -102,7 +104,7 @@ def score_workloads(
         members = [resources[rid] for rid in workload.resources]
         own = tuple(sorted(f for rid in workload.resources for f in by_resource.get(rid, ())))
         active = [f for f in own if not f.waived]
-        score = max(0, 100 - sum(f.weight for f in active))
+        score = max(0, 100 - deduction(active))
         stateful = [r for r in members if r.stateful]
         points = sum(f.weight for f in active) + 10 * len(stateful)
         scores.append(
@@ -120,6 +122,14 @@ def score_workloads(
     return tuple(scores)
 
 
+def deduction(findings: Sequence[Finding]) -> int:
+    """The points a workload loses: each rule's heaviest unwaived finding, once."""
+    heaviest: dict[str, int] = {}
+    for finding in findings:
+        heaviest[finding.rule] = max(heaviest.get(finding.rule, 0), finding.weight)
+    return sum(heaviest.values())
+
+
 def estate_score(scores: Sequence[WorkloadScore]) -> int:
     """The mean of the workload scores, weighted by the number of resources each one moves."""
     total = sum(len(s.workload.resources) for s in scores)
@@ -128,8 +138,15 @@ def estate_score(scores: Sequence[WorkloadScore]) -> int:
     return round(sum(s.score * len(s.workload.resources) for s in scores) / total)
 
 
+#: Stateful, but artefacts rebuilt or copied as digital assets rather than a workload's own data.
+ARTEFACT_KINDS = frozenset(
+    {"container-registry", "key-management", "secret-manager", "logging", "monitoring"}
+)
+
+
 def state_class(workload: Workload, members: Sequence[Resource], roles: Roles) -> str:
     shared = set(workload.shared)
+    members = [r for r in members if r.service_kind not in ARTEFACT_KINDS]
     if any(r.stateful and r.id not in shared for r in members):
         return "owns-state"
     anchor = next((r for r in members if r.id == workload.anchor), None)

@@ -62,6 +62,20 @@ def is_platform(resource: Resource, roles: Roles) -> bool:
     return resource.is_data_source or resource.service_kind in roles.platform_service_kinds
 
 
+def _part_of_another(
+    graph: nx.DiGraph, rid: str, candidates: set[str], resources: dict[str, Resource]
+) -> bool:
+    """A compute resource that names another of the same kind is a part of it, not a workload: a function's
+    alias, permission or event source mapping, a cluster's add-on."""
+    resource = resources[rid]
+    if resource.source != "terraform":
+        return False
+    return any(
+        other in candidates and resources[other].service_kind == resource.service_kind
+        for other in graph.successors(rid)
+    )
+
+
 def _reach(graph: nx.DiGraph, start: str, stop: set[str]) -> Iterable[str]:
     """Nodes reachable from ``start`` along dependency edges, not entering ``stop`` nodes."""
     seen = {start}
@@ -76,9 +90,12 @@ def _reach(graph: nx.DiGraph, start: str, stop: set[str]) -> Iterable[str]:
     return seen
 
 
-def _anchors_ahead(graph: nx.DiGraph, start: str, anchors: set[str], platform: set[str]) -> set[str]:
-    """The first anchors met going down the dependency edges from ``start``."""
+def _anchors_ahead(graph: nx.DiGraph, start: str, anchors: set[str], platform: set[str], owned) -> set[str]:
+    """Who a front object belongs to, going down its dependency edges: the anchors it leads to, or else
+    the owners of the most specific resource it attaches to (a bucket's versioning joins the bucket's
+    owners, a role policy its role's, not everyone who shares the key the policy also names)."""
     found: set[str] = set()
+    attached: list[set[str]] = []
     seen = {start}
     frontier = [start]
     while frontier:
@@ -89,15 +106,21 @@ def _anchors_ahead(graph: nx.DiGraph, start: str, anchors: set[str], platform: s
             seen.add(nxt)
             if nxt in anchors:
                 found.add(nxt)
+            elif owned.get(nxt):
+                attached.append(owned[nxt])
             else:
                 frontier.append(nxt)
-    return found
+    if found or not attached:
+        return found
+    fewest = min(len(owners) for owners in attached)
+    return set().union(*(owners for owners in attached if len(owners) == fewest))
 
 
 def group_workloads(graph: nx.DiGraph, roles: Roles | None = None) -> tuple[Workload, ...]:
     roles = roles or load_roles()
     resources: dict[str, Resource] = {node: graph.nodes[node]["resource"] for node in graph.nodes}
-    anchors = {rid for rid, r in resources.items() if is_anchor(r, roles)}
+    candidates = {rid for rid, r in resources.items() if is_anchor(r, roles)}
+    anchors = {rid for rid in candidates if not _part_of_another(graph, rid, candidates, resources)}
     platform = {rid for rid, r in resources.items() if rid not in anchors and is_platform(r, roles)}
     stop = anchors | platform
 
@@ -109,12 +132,15 @@ def group_workloads(graph: nx.DiGraph, roles: Roles | None = None) -> tuple[Work
     # and bring along what they need that no anchor reached (the queue behind the mapping).
     reached = {node for node, found in owners.items() if found}
     fronts = [rid for rid in sorted(resources) if rid not in stop and rid not in reached]
+    owned = {node: set(found) for node, found in owners.items() if found}
     for rid in fronts:
-        owners[rid] = _anchors_ahead(graph, rid, anchors, platform)
+        owners[rid] = _anchors_ahead(graph, rid, anchors, platform, owned)
+    pulled: set[str] = set()  # nodes that only fronts lead to: they go with those fronts
     for rid in fronts:
         for node in _reach(graph, rid, stop) if owners[rid] else ():
-            if node not in reached:
+            if node not in reached and (not owners[node] or node in pulled):
                 owners[node] = owners[node] | owners[rid]
+                pulled.add(node)
 
     members: dict[str, set[str]] = {anchor: {anchor} for anchor in anchors}
     shared: dict[str, set[str]] = defaultdict(set)

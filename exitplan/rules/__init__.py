@@ -5,6 +5,7 @@ from . import (
     cloud_ingress,
     cloud_storage,
     data_to_move,
+    key_custody,
     managed_open_database,
     proprietary_compute,
     proprietary_data_api,
@@ -20,6 +21,7 @@ RULES = (
     cloud_ingress,
     cloud_storage,
     cloud_identity,
+    key_custody,
 )
 
 BY_ID = {rule.ID: rule for rule in RULES}

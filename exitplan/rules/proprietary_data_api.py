@@ -24,13 +24,23 @@ ID = "EP201"
 NAME = "proprietary-data-api"
 CATEGORY = "data"
 WEIGHT = 35
-OPTIONS: dict = {}
+OPTIONS = {
+    "service_kinds": [
+        "nosql-database",
+        "document-database",
+        "relational-database",
+        "data-warehouse",
+        "search",
+        "cache",
+        "object-storage",
+        "file-storage",
+    ]
+}
 
 
 def check(resource: Resource, context: RuleContext):
-    if resource.is_data_source or not resource.stateful or resource.interface != "proprietary":
-        return
-    if resource.service_kind in (None, "message-queue", "pubsub", "event-bus", "event-stream"):
+    kinds = context.option(ID, OPTIONS, "service_kinds")
+    if resource.is_data_source or resource.interface != "proprietary" or resource.service_kind not in kinds:
         return
     yield context.finding(
         ID,

@@ -28,7 +28,10 @@ def test_config_is_found_by_walking_up(tmp_path):
         ("waivers:\n  - rule: EP201\n    resource: '*'\n", "waivers[0].reason: required"),
         ("rules:\n  EP201: {weight: 500}\n", "rules.EP201.weight: expected a whole number from 0 to 100"),
         ("colour: blue\n", "colour: unknown key"),
-        ("waivers:\n  - {rule: EP201, resource: x, reason: y, expires: soon}\n", "waivers[0].expires: expected a date"),
+        (
+            "waivers:\n  - {rule: EP201, resource: x, reason: y, expires: soon}\n",
+            "waivers[0].expires: expected a date",
+        ),
         ("rules: [\n", "invalid YAML"),
     ],
 )

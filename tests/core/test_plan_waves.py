@@ -13,8 +13,12 @@ def _resources(n):
 
 
 def test_dependencies_move_in_earlier_waves_and_independent_resources_share_one():
-    net, db, app, other = (tf("aws_vpc", "net"), tf("aws_db_instance", "db"), tf("aws_instance", "app"),
-                           tf("aws_s3_bucket", "other"))
+    net, db, app, other = (
+        tf("aws_vpc", "net"),
+        tf("aws_db_instance", "db"),
+        tf("aws_instance", "app"),
+        tf("aws_s3_bucket", "other"),
+    )
     edges = [Edge(app.id, db.id, "reference"), Edge(db.id, net.id, "reference")]
     waves, broken = migration_waves(build_graph([net, db, app, other], edges), [net, db, app, other])
     assert [(w.index, w.resources) for w in waves] == [

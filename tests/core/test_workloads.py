@@ -11,15 +11,39 @@ def _group(resources, extra_edges=()):
 
 def test_lambda_owns_its_queue_through_the_event_source_mapping():
     resources = [
-        tf("aws_lambda_function", "worker", module='module.jobs["thumbnails"]', service_kind="faas",
-           refs=['module.jobs["thumbnails"].aws_iam_role.worker']),
+        tf(
+            "aws_lambda_function",
+            "worker",
+            module='module.jobs["thumbnails"]',
+            service_kind="faas",
+            refs=['module.jobs["thumbnails"].aws_iam_role.worker'],
+        ),
         tf("aws_iam_role", "worker", module='module.jobs["thumbnails"]', service_kind="identity"),
-        tf("aws_lambda_event_source_mapping", "sqs", module='module.jobs["thumbnails"]', service_kind="faas-trigger",
-           refs=['module.jobs["thumbnails"].aws_lambda_function.worker',
-                 'module.jobs["thumbnails"].aws_sqs_queue.jobs']),
-        tf("aws_sqs_queue", "jobs", module='module.jobs["thumbnails"]', service_kind="message-queue",
-           stateful=True, refs=['module.jobs["thumbnails"].aws_sqs_queue.dlq']),
-        tf("aws_sqs_queue", "dlq", module='module.jobs["thumbnails"]', service_kind="message-queue", stateful=True),
+        tf(
+            "aws_lambda_event_source_mapping",
+            "sqs",
+            module='module.jobs["thumbnails"]',
+            service_kind="faas-trigger",
+            refs=[
+                'module.jobs["thumbnails"].aws_lambda_function.worker',
+                'module.jobs["thumbnails"].aws_sqs_queue.jobs',
+            ],
+        ),
+        tf(
+            "aws_sqs_queue",
+            "jobs",
+            module='module.jobs["thumbnails"]',
+            service_kind="message-queue",
+            stateful=True,
+            refs=['module.jobs["thumbnails"].aws_sqs_queue.dlq'],
+        ),
+        tf(
+            "aws_sqs_queue",
+            "dlq",
+            module='module.jobs["thumbnails"]',
+            service_kind="message-queue",
+            stateful=True,
+        ),
         tf("aws_vpc", "main", service_kind="network"),
     ]
     workloads = _group(resources)
@@ -64,9 +88,56 @@ def test_same_name_in_two_configurations_gets_distinct_ids():
 
 def test_owned_pods_do_not_anchor_workloads():
     owned = k8s("Pod", "api-5d9c", spec=None)
-    owned = owned.__class__(**{**owned.__dict__, "attributes": {
-        "kind": "Pod", "metadata": {"name": "api-5d9c", "ownerReferences": [{"kind": "ReplicaSet", "name": "api"}]}}})
+    owned = owned.__class__(
+        **{
+            **owned.__dict__,
+            "attributes": {
+                "kind": "Pod",
+                "metadata": {"name": "api-5d9c", "ownerReferences": [{"kind": "ReplicaSet", "name": "api"}]},
+            },
+        }
+    )
     bare = k8s("Pod", "debug")
     workloads = _group([owned, bare])
     assert set(workloads) == {"debug", "platform"}
     assert workloads["platform"].resources == (owned.id,)
+
+
+def test_parts_of_a_function_join_it_instead_of_anchoring_workloads():
+    module = 'module.jobs["invoices"]'
+    fn = tf("aws_lambda_function", "worker", module=module, service_kind="faas")
+    mapping = tf(
+        "aws_lambda_event_source_mapping",
+        "jobs",
+        module=module,
+        service_kind="faas",
+        refs=[f"{module}.aws_lambda_function.worker", f"{module}.aws_sqs_queue.jobs"],
+    )
+    permission = tf(
+        "aws_lambda_permission",
+        "sns",
+        module=module,
+        service_kind="faas",
+        refs=[f"{module}.aws_lambda_function.worker"],
+    )
+    queue = tf("aws_sqs_queue", "jobs", module=module, service_kind="message-queue", stateful=True)
+    workloads = _group([fn, mapping, permission, queue])
+    assert set(workloads) == {"invoices-worker"}
+    assert workloads["invoices-worker"].resources == tuple(
+        sorted(r.id for r in (fn, mapping, permission, queue))
+    )
+
+
+def test_a_front_attaches_to_its_most_specific_owned_resource():
+    api = k8s("Deployment", "api", spec=pod_spec("api:1"))
+    web = k8s("Deployment", "web", spec=pod_spec("web:1"))
+    role = tf("aws_iam_role", "api", service_kind="identity")
+    key = tf("aws_kms_key", "data", service_kind="key-management", stateful=True)
+    policy = tf(
+        "aws_iam_role_policy", "api", service_kind="identity", refs=["aws_iam_role.api", "aws_kms_key.data"]
+    )
+    edges = [Edge(api.id, role.id, "assumes-identity"), Edge(api.id, key.id, "x"), Edge(web.id, key.id, "x")]
+    workloads = _group([api, web, role, key, policy], edges)
+    assert policy.id in workloads["api"].resources
+    assert policy.id not in workloads["web"].resources
+    assert workloads["web"].resources == tuple(sorted([web.id, key.id]))

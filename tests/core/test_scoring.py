@@ -1,0 +1,46 @@
+from exitplan.graph.workloads import Workload, load_roles
+from exitplan.model import Finding
+from exitplan.scoring import deduction, grade_of, score_workloads, state_class
+from tests.factories import k8s, pod_spec, tf
+
+
+def test_grades_follow_the_documented_thresholds():
+    assert [grade_of(s) for s in (100, 85, 84, 70, 69, 50, 49, 30, 29, 0)] == list("AABBCCDDEE")
+
+
+def test_a_rule_deducts_once_per_workload_with_its_heaviest_finding():
+    findings = [
+        Finding("EP301", "a", "f", 1, "q", 15),
+        Finding("EP301", "b", "f", 2, "q", 15),
+        Finding("EP201", "c", "f", 3, "t", 35),
+        Finding("EP203", "c", "f", 3, "d", 3),
+    ]
+    assert deduction(findings) == 53
+
+
+def test_waived_findings_do_not_lower_the_score_but_stay_listed():
+    table = tf("aws_dynamodb_table", "carts", stateful=True, service_kind="nosql-database")
+    workload = Workload("carts", "carts", "infra", "backing-service", table.id, (table.id,))
+    active = Finding("EP203", table.id, "f", 1, "data", 3)
+    waived = Finding("EP201", table.id, "f", 1, "proprietary", 35, waived=True, waiver_reason="accepted")
+    (score,) = score_workloads([workload], {table.id: table}, [active, waived], load_roles(), {"aws": "US"})
+    assert (score.score, score.grade) == (97, "A")
+    assert score.waived == (waived,)
+    assert score.exposure.jurisdictions == ()  # the table has no cloud set in this test
+
+
+def test_state_classes():
+    roles = load_roles()
+    db = tf("aws_db_instance", "orders", stateful=True, service_kind="relational-database")
+    redis_on_emptydir = k8s(
+        "Deployment", "cache", spec=pod_spec("redis:7.2-alpine", volumes=[{"emptyDir": {}}])
+    )
+    web = k8s("Deployment", "web", spec=pod_spec("nginx:1.27"))
+
+    def wl(*members, shared=()):
+        return Workload("w", "w", "c", "application", members[0].id, tuple(m.id for m in members), shared)
+
+    assert state_class(wl(web, db), [web, db], roles) == "owns-state"
+    assert state_class(wl(web, db, shared=(db.id,)), [web, db], roles) == "depends-on-state"
+    assert state_class(wl(redis_on_emptydir), [redis_on_emptydir], roles) == "ephemeral-state"
+    assert state_class(wl(web), [web], roles) == "stateless"
