@@ -116,7 +116,12 @@ def scan(
     jurisdictions = {
         c: catalog.jurisdiction(c) or "unknown" for c in sorted({r.cloud for r in resources if r.cloud})
     }
-    context = RuleContext(resources=by_id, markers=markers_by_resource, settings=config.rules)
+    context = RuleContext(
+        resources=by_id,
+        markers=markers_by_resource,
+        settings=config.rules,
+        clouds={cloud: {"jurisdiction": seat} for cloud, seat in jurisdictions.items() if seat != "unknown"},
+    )
     findings = apply_waivers(run_rules(resources, context, config), by_id, config, today or dt.date.today())
     scores = score_workloads(workloads, by_id, findings, roles, jurisdictions)
     return ScanReport(
