@@ -76,7 +76,7 @@ def _run_scan(paths, config_path, catalog_dirs, quiet, no_progress):
 
     stdin_text = None
     if "-" in paths:
-        stdin_text = click.get_text_stream("stdin").read()
+        stdin_text = sys.stdin.read()
     show_progress = not (quiet or no_progress) and sys.stderr.isatty()
     if show_progress:
         click.echo(f"exitplan: scanning {', '.join(paths) or '.'} …", err=True)
