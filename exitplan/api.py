@@ -47,7 +47,11 @@ class ScanReport:
 
     @property
     def graph(self) -> nx.DiGraph:
-        return build_graph(self.resources, self.edges)
+        cached = self.__dict__.get("_graph")
+        if cached is None:
+            cached = build_graph(self.resources, self.edges)
+            object.__setattr__(self, "_graph", cached)
+        return cached
 
     def resource(self, resource_id: str) -> Resource:
         return self._by_id()[resource_id]

@@ -82,7 +82,7 @@ def node_requirements(workload: Resource) -> Iterator[tuple[AttrPath, str, str]]
 
 
 def hosted_on(kubernetes: Sequence[Resource], terraform: Sequence[Resource]) -> Iterator[Edge]:
-    clusters = sorted((r for r in terraform if r.service_kind == CLUSTER_KIND), key=lambda r: r.id)
+    clusters = _clusters(terraform)
     if not clusters:
         return
     chosen: dict[str, tuple[Resource, str] | None] = {}
@@ -94,6 +94,22 @@ def hosted_on(kubernetes: Sequence[Resource], terraform: Sequence[Resource]) -> 
         found = chosen[workload.configuration]
         if found is not None:
             yield edge(workload, found[0], "hosted-on", (), "inferred", found[1])
+
+
+def _clusters(terraform: Sequence[Resource]) -> list[Resource]:
+    """Cluster resources, without their parts (an add-on or access entry names its cluster) and without
+    data sources when the estate manages the cluster itself."""
+    candidates = [r for r in terraform if r.service_kind == CLUSTER_KIND]
+    addresses = {(r.configuration, r.address) for r in candidates}
+    whole = [
+        r
+        for r in candidates
+        if not any(
+            (r.configuration, ref.target) in addresses for ref in r.references if ref.target != r.address
+        )
+    ]
+    managed = [r for r in whole if not r.is_data_source]
+    return sorted(managed or whole, key=lambda r: r.id)
 
 
 def _cluster_for(configuration: str, clusters: list[Resource]) -> tuple[Resource, str] | None:

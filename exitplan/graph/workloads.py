@@ -90,10 +90,13 @@ def _reach(graph: nx.DiGraph, start: str, stop: set[str]) -> Iterable[str]:
     return seen
 
 
-def _anchors_ahead(graph: nx.DiGraph, start: str, anchors: set[str], platform: set[str], owned) -> set[str]:
+def _anchors_ahead(
+    graph: nx.DiGraph, start: str, anchors: set[str], platform: set[str], owned, kinds: dict[str, str | None]
+) -> set[str]:
     """Who a front object belongs to, going down its dependency edges: the anchors it leads to, or else
-    the owners of the most specific resource it attaches to (a bucket's versioning joins the bucket's
-    owners, a role policy its role's, not everyone who shares the key the policy also names)."""
+    the owners of the most specific resource of its own service kind it configures (a bucket's
+    versioning joins the bucket's owners, a role policy its role's, not everyone who shares the key
+    the policy also names)."""
     found: set[str] = set()
     attached: list[set[str]] = []
     seen = {start}
@@ -107,7 +110,8 @@ def _anchors_ahead(graph: nx.DiGraph, start: str, anchors: set[str], platform: s
             if nxt in anchors:
                 found.add(nxt)
             elif owned.get(nxt):
-                attached.append(owned[nxt])
+                if kinds.get(nxt) == kinds.get(start):  # it configures nxt (versioning → bucket)
+                    attached.append(owned[nxt])
             else:
                 frontier.append(nxt)
     if found or not attached:
@@ -133,8 +137,9 @@ def group_workloads(graph: nx.DiGraph, roles: Roles | None = None) -> tuple[Work
     reached = {node for node, found in owners.items() if found}
     fronts = [rid for rid in sorted(resources) if rid not in stop and rid not in reached]
     owned = {node: set(found) for node, found in owners.items() if found}
+    kinds = {rid: r.service_kind for rid, r in resources.items()}
     for rid in fronts:
-        owners[rid] = _anchors_ahead(graph, rid, anchors, platform, owned)
+        owners[rid] = _anchors_ahead(graph, rid, anchors, platform, owned, kinds)
     pulled: set[str] = set()  # nodes that only fronts lead to: they go with those fronts
     for rid in fronts:
         for node in _reach(graph, rid, stop) if owners[rid] else ():
@@ -173,19 +178,40 @@ def group_workloads(graph: nx.DiGraph, roles: Roles | None = None) -> tuple[Work
                 shared[anchor],
             )
         )
-    for rid in orphans:
-        resource = resources[rid]
-        if resource.stateful or resource.service_kind in roles.backing_service_kinds:
+    for group in _orphan_groups(graph, orphans, resources):
+        main = resources[group[0]]
+        if any(
+            resources[rid].stateful or resources[rid].service_kind in roles.backing_service_kinds
+            for rid in group
+        ):
             drafts.append(
-                (_anchor_name(resource), resource.configuration, "backing-service", rid, {rid}, set())
+                (_anchor_name(main), main.configuration, "backing-service", main.id, set(group), set())
             )
         else:
-            platform_by_config[resource.configuration].add(rid)
+            platform_by_config[main.configuration].update(group)
     for configuration, ids in sorted(platform_by_config.items()):
         ids = {rid for rid in ids if not resources[rid].is_data_source}
         if ids:
             drafts.append(("platform", configuration, "platform", None, ids, set()))
     return _with_unique_ids(drafts)
+
+
+def _orphan_groups(graph: nx.DiGraph, orphans: list[str], resources: dict[str, Resource]) -> list[list[str]]:
+    """Unused resources grouped with what they configure (a secret and its versions): connected by edges
+    between resources of one service kind. The main resource, the one the others point to, comes first."""
+    pool = set(orphans)
+    linked = nx.Graph()
+    linked.add_nodes_from(orphans)
+    for rid in orphans:
+        for nxt in graph.successors(rid):
+            if nxt in pool and resources[nxt].service_kind == resources[rid].service_kind:
+                linked.add_edge(rid, nxt)
+    groups = []
+    for component in nx.connected_components(linked):
+        members = sorted(component)
+        main = [rid for rid in members if not any(n in component for n in graph.successors(rid))]
+        groups.append(sorted(members, key=lambda rid: (rid not in main, rid)))
+    return sorted(groups)
 
 
 def _with_unique_ids(drafts) -> tuple[Workload, ...]:

@@ -6,6 +6,7 @@ because only the template knows whether a value lands in a table cell, a code sp
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -14,11 +15,11 @@ import networkx as nx
 
 from ..api import ScanReport
 from ..catalog import Target
+from ..model import REDACTED
 from ..plan import Plan
 from ..procedures import PHASES, load_procedures, procedure_for
 from ..rules import BY_ID
 from ..scoring import WorkloadScore, grade_of
-from .diagram import label
 
 #: Weeks of work per effort size, as a range: the basis of the time-to-exit estimate.
 EFFORT_WEEKS = {"S": (1, 2), "M": (2, 4), "L": (4, 8), "XL": (8, 16)}
@@ -179,11 +180,13 @@ def _findings(score: WorkloadScore, waived: bool) -> list[dict[str, Any]]:
 
 
 def workload_dependencies(report: ScanReport) -> dict[str, set[str]]:
-    """Workload id → the workloads it needs, from edges that cross workload boundaries."""
+    """Workload id → the workloads it needs, from edges between resources each owns alone."""
     owner: dict[str, list[str]] = defaultdict(list)
     for score in report.workloads:
+        shared = set(score.workload.shared)
         for rid in score.workload.resources:
-            owner[rid].append(score.workload.id)
+            if rid not in shared:  # a shared resource is listed in each consumer; it says nothing about order
+                owner[rid].append(score.workload.id)
     needs: dict[str, set[str]] = defaultdict(set)
     for edge in report.edges:
         for source in owner.get(edge.source, ()):
@@ -193,34 +196,31 @@ def workload_dependencies(report: ScanReport) -> dict[str, set[str]]:
     return needs
 
 
+def _node_label(resource) -> str:
+    return f"{resource.address} · {resource.service_kind}" if resource.service_kind else resource.address
+
+
 def _workload_mermaid(report: ScanReport, score: WorkloadScore) -> dict[str, Any]:
+    """What this workload needs: edges from its own resources, and edges among its members. A shared
+    member's links to other workloads belong in those workloads' diagrams."""
     members = set(score.workload.resources)
-    graph = report.graph
-    outside = set()
-    for rid in members:
-        outside |= set(graph.successors(rid)) - members
+    shared = set(score.workload.shared)
+    chosen = [
+        e for e in report.edges if e.source in members and (e.target in members or e.source not in shared)
+    ]
+    outside = {e.target for e in chosen} - members
     nodes = [
         {
             "id": rid,
-            "label": label(report.resource(rid)),
+            "label": _node_label(report.resource(rid)),
             "stateful": report.resource(rid).stateful,
-            "outside": False,
+            "outside": rid in outside,
         }
-        for rid in sorted(members)
-    ] + [
-        {
-            "id": rid,
-            "label": label(report.resource(rid)),
-            "stateful": report.resource(rid).stateful,
-            "outside": True,
-        }
-        for rid in sorted(outside)
+        for rid in [*sorted(members), *sorted(outside)]
     ]
-    keep = members | outside
     edges = [
         {"source": e.source, "target": e.target, "kind": e.kind, "explicit": e.confidence == "explicit"}
-        for e in report.edges
-        if e.source in members and e.target in keep
+        for e in chosen
     ]
     return {"nodes": nodes, "edges": edges}
 
@@ -246,12 +246,16 @@ def _steps(report: ScanReport, plan: Plan, score: WorkloadScore, procedures) -> 
                 "title": procedure.title,
                 "downtime": procedure.downtime,
                 "resources": [],
+                "ids": [],
                 "phases": procedure.steps,
                 "wave": 0,
             },
         )
         group["resources"].append(resource.address)
+        group["ids"].append(rid)
         group["wave"] = max(group["wave"], plan.wave_of(rid) or 0)
+    for group in groups.values():
+        group["fill"] = _placeholders(report.resource(group["ids"][0])) if len(group["ids"]) == 1 else {}
     ordered = sorted(groups.values(), key=lambda g: (g["wave"], g["id"]))
     return [
         {
@@ -260,7 +264,10 @@ def _steps(report: ScanReport, plan: Plan, score: WorkloadScore, procedures) -> 
             "phases": [
                 {
                     "name": phase,
-                    "steps": [{"text": s.text, "command": s.command} for s in group["phases"].get(phase, ())],
+                    "steps": [
+                        {"text": _fill(s.text, group["fill"]), "command": _fill(s.command, group["fill"])}
+                        for s in group["phases"].get(phase, ())
+                    ],
                 }
                 for phase in PHASES
                 if group["phases"].get(phase)
@@ -268,6 +275,40 @@ def _steps(report: ScanReport, plan: Plan, score: WorkloadScore, procedures) -> 
         }
         for group in ordered
     ]
+
+
+#: Attributes that hold the name a service knows a resource by, in order of preference.
+_NAME_ATTRIBUTES = (
+    "name",
+    "bucket",
+    "identifier",
+    "function_name",
+    "table_name",
+    "cluster_name",
+    "queue_name",
+)
+#: Only plain names are put into commands; anything else stays a placeholder for a person to fill.
+_SAFE_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/@-]*$")
+
+
+def _placeholders(resource) -> dict[str, str]:
+    """Values for the placeholders a runbook may fill from the code: only names, never secrets."""
+    name = (
+        next(
+            (v for v in (resource.attributes.get(a) for a in _NAME_ATTRIBUTES) if isinstance(v, str)),
+            resource.name,
+        )
+        if resource.source == "terraform"
+        else resource.name
+    )
+    values = {"<SOURCE_NAME>": name, "<NAMESPACE>": resource.namespace, "<REGION>": resource.region}
+    return {k: v for k, v in values.items() if isinstance(v, str) and _SAFE_VALUE.match(v) and v != REDACTED}
+
+
+def _fill(text: str | None, values: dict[str, str]) -> str | None:
+    for placeholder, value in values.items():
+        text = text.replace(placeholder, value) if text else text
+    return text
 
 
 def _terraform_sketch(report: ScanReport, plan: Plan, score: WorkloadScore) -> list[dict[str, str]]:
@@ -389,7 +430,7 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date) -> dict[
         ],
         "workload_graph": {
             "nodes": [
-                {"id": s.workload.id, "label": f"{s.workload.id}\n{s.grade} {s.score}"} for s in scores
+                {"id": s.workload.id, "label": f"{s.workload.id} · {s.grade} {s.score}"} for s in scores
             ],
             "edges": sorted((a, b) for a, deps in needs.items() for b in deps),
         },
@@ -404,7 +445,7 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date) -> dict[
             }
             for r in sorted(stateful, key=lambda r: r.id)
         ],
-        "keys": sorted({s.exposure.key_custody for s in scores if s.exposure.clouds}),
+        "key_custody": sorted({s.exposure.key_custody for s in scores if s.exposure.clouds}),
         "waves": [
             {
                 "index": wave.index,
