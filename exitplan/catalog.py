@@ -15,9 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
+from exitplan.datafile import read_yaml
 from exitplan.errors import CatalogError
 from exitplan.resources import data_path
 from exitplan.service_catalog import INTERFACES
@@ -169,17 +167,7 @@ def _catalog_files(extra_dirs: Sequence[Path]) -> dict[str, tuple[Path, str]]:
 
 
 def _read_yaml(path: Path, label: str) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogError(f"{label}: cannot read: {exc}") from None
-    try:
-        return YAML(typ="safe", pure=True).load(text)
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise CatalogError(f"{label}: {where}invalid YAML: {problem}") from None
+    return read_yaml(path, label)
 
 
 def _service_kinds() -> frozenset[str]:

@@ -15,9 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
+from exitplan.datafile import load_data_file
 from exitplan.errors import CatalogError
 from exitplan.model import REDACTED, Resource
 from exitplan.model import Path as AttrPath
@@ -137,20 +135,7 @@ def catalog_dir() -> Path:
 
 def read_yaml(path: Path) -> dict[str, Any]:
     """A catalog file's top-level mapping, after checking ``schema_version``."""
-    try:
-        data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogError(f"{path}: cannot read: {exc}") from None
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        raise CatalogError(f"{path}{where}: invalid YAML: {getattr(exc, 'problem', None) or exc}") from None
-    if not isinstance(data, dict):
-        raise CatalogError(f"{path}: expected a mapping at the top level")
-    if data.get("schema_version") != SCHEMA_VERSION:
-        found = data.get("schema_version")
-        raise CatalogError(f"{path}: schema_version: expected {SCHEMA_VERSION}, found {found!r}")
-    return data
+    return load_data_file(path, SCHEMA_VERSION)
 
 
 def compile_regex(text: Any, where: str) -> re.Pattern[str]:

@@ -22,9 +22,7 @@ from fnmatch import translate
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
+from . import datafile
 from .errors import CatalogError
 from .resources import data_path
 
@@ -320,17 +318,7 @@ def load_service_catalog(extra_dirs: Sequence[Path] = ()) -> ServiceCatalog:
 
 
 def read_yaml(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise CatalogError(f"{path}: cannot be read: {error}") from None
-    try:
-        return YAML(typ="safe").load(text)
-    except YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        problem = getattr(error, "problem", None) or str(error).strip().splitlines()[-1]
-        raise CatalogError(f"{path}: {where}{problem}") from None
+    return datafile.read_yaml(path)
 
 
 def _load_kinds(path: Path) -> dict[str, str]:
