@@ -36,12 +36,16 @@ def check(resource: Resource, context: RuleContext):
             ID, WEIGHT, resource, marker, f"bound to {marker.cloud} IAM: {marker.replacement}"
         )
         return
-    if resource.source == "terraform" and not resource.is_data_source and resource.service_kind == "identity":
-        if resource.type.endswith(("_role", "_service_account", "_user_assigned_identity")):
-            yield context.finding(
-                ID,
-                WEIGHT,
-                resource,
-                f"{resource.type} grants permissions in {resource.cloud} IAM, which the target cannot honour",
-                evidence=resource.type,
-            )
+    if (
+        resource.source == "terraform"
+        and not resource.is_data_source
+        and resource.service_kind == "identity"
+        and resource.type.endswith(("_role", "_service_account", "_user_assigned_identity"))
+    ):
+        yield context.finding(
+            ID,
+            WEIGHT,
+            resource,
+            f"{resource.type} grants permissions in {resource.cloud} IAM, which the target cannot honour",
+            evidence=resource.type,
+        )

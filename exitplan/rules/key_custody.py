@@ -44,7 +44,7 @@ def check(resource: Resource, context: RuleContext):
         ID,
         WEIGHT,
         resource,
-        f"keys held only in {resource.cloud or 'the provider'}'s key service: data encrypted with them must be "
-        "re-encrypted before the exit",
+        f"keys held only in {resource.cloud or 'the provider'}'s key service: data encrypted with them "
+        "must be re-encrypted before the exit",
         evidence=resource.type,
     )

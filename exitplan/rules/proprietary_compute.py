@@ -3,7 +3,9 @@
 What it detects
     Functions, workflow engines, proprietary container services and PaaS apps (Lambda, Azure Functions,
     Cloud Functions, Step Functions, Logic Apps, App Runner, ECS, Cloud Run v2, App Service) whose
-    catalog entry carries medium or high lock-in.
+    catalog entry carries medium or high lock-in. Parts that refer to another resource of the same kind
+    (a function's permission or event source mapping) are left out: the finding sits on the resource
+    the code runs in.
 
 Why it hurts portability
     The code is written against the provider's event model, triggers, runtime limits and IAM. Nothing
@@ -34,6 +36,7 @@ def check(resource: Resource, context: RuleContext):
         resource.is_data_source
         or resource.service_kind not in kinds
         or resource.lockin not in ("medium", "high")
+        or _is_part(resource, context)
     ):
         return
     yield context.finding(
@@ -44,3 +47,13 @@ def check(resource: Resource, context: RuleContext):
         f"{resource.lockin_reason or 'the code and its triggers must change'}",
         evidence=resource.type,
     )
+
+
+def _is_part(resource: Resource, context: RuleContext) -> bool:
+    """Whether ``resource`` refers to another resource of its own service kind (it configures that one)."""
+    prefix = f"{resource.configuration}#"
+    for reference in resource.references:
+        target = context.resources.get(prefix + reference.target)
+        if target is not None and target.id != resource.id and target.service_kind == resource.service_kind:
+            return True
+    return False
