@@ -4,7 +4,8 @@
     python benchmarks/bench.py --sizes 2000      # one size
     python benchmarks/bench.py --checkov         # also time checkov on the same estate, if installed
 
-Each size runs in a fresh process (`exitplan scan --format json`), so peak memory is that scan's own.
+Each size runs in a fresh process (`exitplan scan --format json`), so peak memory is that scan's own;
+the second run of each size is served from the scan cache.
 Cost should grow linearly: resources/s stays roughly flat as the estate grows.
 """
 
@@ -59,12 +60,14 @@ def main() -> None:
             count = generate(estate, size)
             files = sum(1 for p in estate.rglob("*") if p.is_file())
             megabytes = _size_mb(estate)
-            seconds, peak, code = _measure([*exitplan, "scan", str(estate), "--format", "json", "--quiet"])
-            status = "" if code in (0, 1) else f" (exit {code})"
-            print(
-                f"{count:>9} {files:>6} {megabytes:>6.1f} {seconds:>8.2f} {count / seconds:>8.0f} "
-                f"{megabytes / seconds:>6.2f} {peak:>8.0f}  exitplan{status}"
-            )
+            os.environ["EXITPLAN_CACHE_DIR"] = str(workdir / f"cache-{size}")
+            for label in ("exitplan (cold)", "exitplan (cached)"):
+                seconds, peak, code = _measure([*exitplan, "scan", str(estate), "--format", "json", "--quiet"])
+                status = "" if code in (0, 1) else f" (exit {code})"
+                print(
+                    f"{count:>9} {files:>6} {megabytes:>6.1f} {seconds:>8.2f} {count / seconds:>8.0f} "
+                    f"{megabytes / seconds:>6.2f} {peak:>8.0f}  {label}{status}"
+                )
             if args.checkov and shutil.which("checkov"):
                 seconds, peak, code = _measure(["checkov", "-d", str(estate), "--quiet", "--compact", "-o", "json"])
                 print(

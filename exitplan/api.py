@@ -13,7 +13,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from . import __version__
+from . import __version__, cache
 from .classify import classify, coverage
 from .config import Config, find_config, load_config
 from .discover import Discovery, discover
@@ -53,6 +53,9 @@ class ScanReport:
             object.__setattr__(self, "_graph", cached)
         return cached
 
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+
     def resource(self, resource_id: str) -> Resource:
         return self._by_id()[resource_id]
 
@@ -88,10 +91,26 @@ def scan(
     stdin_text: str | None = None,
     catalog_dirs: Sequence[Path] = (),
     today: dt.date | None = None,
+    use_cache: bool = False,
 ) -> ScanReport:
     found = discover(list(paths) or ["."], stdin_text=stdin_text)
     if config is None:
         config = load_config(config_path or find_config(found.root))
+    today = today or dt.date.today()
+    key = None
+    if use_cache and stdin_text is None:
+        extra = [*([config.path] if config.path else []), *config.catalog_dirs, *catalog_dirs]
+        key = cache.scan_key([f.path for f in found.files], found.root, extra, f"{found.root}\n{today}")
+        cached = cache.load(key)
+        if isinstance(cached, ScanReport):
+            return cached
+    report = _scan(found, config, catalog_dirs, today)
+    if key is not None:
+        cache.store(key, report)
+    return report
+
+
+def _scan(found: Discovery, config: Config, catalog_dirs: Sequence[Path], today: dt.date) -> ScanReport:
     loaded = load_inputs(found)
     catalog = load_service_catalog([*config.catalog_dirs, *catalog_dirs])
     resources = classify(loaded.resources, catalog)
@@ -126,7 +145,7 @@ def scan(
         settings=config.rules,
         clouds={cloud: {"jurisdiction": seat} for cloud, seat in jurisdictions.items() if seat != "unknown"},
     )
-    findings = apply_waivers(run_rules(resources, context, config), by_id, config, today or dt.date.today())
+    findings = apply_waivers(run_rules(resources, context, config), by_id, config, today)
     scores = score_workloads(workloads, by_id, findings, roles, jurisdictions)
     return ScanReport(
         root=found.root,

@@ -36,6 +36,7 @@ def _shared_options(command):
             help="Directory of extra or overriding catalogs (repeatable).",
         ),
         click.option("--quiet", "-q", is_flag=True, help="Print only results and errors."),
+        click.option("--no-cache", is_flag=True, help="Scan again even when nothing changed since the last scan."),
         click.option("--no-progress", is_flag=True, help="Never show progress on the terminal."),
         click.option("--debug", is_flag=True, help="Show the traceback of an error."),
     ]
@@ -71,7 +72,7 @@ def _errors_as_exit_codes(command):
     return wrapper
 
 
-def _run_scan(paths, config_path, catalog_dirs, quiet, no_progress):
+def _run_scan(paths, config_path, catalog_dirs, quiet, no_progress, no_cache=False):
     from .api import scan
 
     stdin_text = None
@@ -81,7 +82,11 @@ def _run_scan(paths, config_path, catalog_dirs, quiet, no_progress):
     if show_progress:
         click.echo(f"exitplan: scanning {', '.join(paths) or '.'} …", err=True)
     return scan(
-        list(paths) or ["."], config_path=config_path, stdin_text=stdin_text, catalog_dirs=catalog_dirs
+        list(paths) or ["."],
+        config_path=config_path,
+        stdin_text=stdin_text,
+        catalog_dirs=catalog_dirs,
+        use_cache=not no_cache,
     )
 
 
@@ -111,11 +116,11 @@ def main():
 @click.option("--strict", is_flag=True, help="Exit 1 when any input file could not be read.")
 @_shared_options
 @_errors_as_exit_codes
-def scan(paths, fmt, output, fail_under, strict, config_path, catalog_dirs, quiet, no_progress, debug):
+def scan(paths, fmt, output, fail_under, strict, config_path, catalog_dirs, quiet, no_cache, no_progress, debug):
     """Scan PATHs (default: .) and report resources, edges, workloads and scores."""
     from .render import report_formats
 
-    report = _run_scan(paths, config_path, catalog_dirs, quiet, no_progress)
+    report = _run_scan(paths, config_path, catalog_dirs, quiet, no_progress, no_cache)
     text = report_formats.render(report, fmt)
     _emit(text, output)
     problems = _input_problems(report)
@@ -141,11 +146,11 @@ def scan(paths, fmt, output, fail_under, strict, config_path, catalog_dirs, quie
 )
 @_shared_options
 @_errors_as_exit_codes
-def graph(paths, fmt, workload, output, config_path, catalog_dirs, quiet, no_progress, debug):
+def graph(paths, fmt, workload, output, config_path, catalog_dirs, quiet, no_cache, no_progress, debug):
     """Print the dependency graph across Terraform and Kubernetes."""
     from .render import diagram
 
-    report = _run_scan(paths, config_path, catalog_dirs, quiet, no_progress)
+    report = _run_scan(paths, config_path, catalog_dirs, quiet, no_progress, no_cache)
     _emit(diagram.render(report, fmt, workload), output)
 
 
@@ -166,14 +171,14 @@ def graph(paths, fmt, workload, output, config_path, catalog_dirs, quiet, no_pro
 )
 @_shared_options
 @_errors_as_exit_codes
-def plan(paths, target, out_dir, check, plan_date, config_path, catalog_dirs, quiet, no_progress, debug):
+def plan(paths, target, out_dir, check, plan_date, config_path, catalog_dirs, quiet, no_cache, no_progress, debug):
     """Write EXIT-PLAN.md, workloads/<name>.md and exitplan.json for a target."""
     from .catalog import load_target
     from .render.documents import plan_documents
     from .render.writer import check_plan, write_plan
 
     chosen = load_target(target, catalog_dirs)
-    report = _run_scan(paths, config_path, catalog_dirs, quiet, no_progress)
+    report = _run_scan(paths, config_path, catalog_dirs, quiet, no_progress, no_cache)
     files = plan_documents(report, chosen, date=plan_date)
     if check:
         result = check_plan(out_dir, files)
@@ -200,11 +205,11 @@ def plan(paths, target, out_dir, check, plan_date, config_path, catalog_dirs, qu
 @click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True)
 @_shared_options
 @_errors_as_exit_codes
-def targets(name, paths, fmt, config_path, catalog_dirs, quiet, no_progress, debug):
+def targets(name, paths, fmt, config_path, catalog_dirs, quiet, no_cache, no_progress, debug):
     """List the target catalogs, or show one (with its coverage of PATHs when given)."""
     from .render import targets_view
 
-    report = _run_scan(paths, config_path, catalog_dirs, quiet, no_progress) if name and paths else None
+    report = _run_scan(paths, config_path, catalog_dirs, quiet, no_progress, no_cache) if name and paths else None
     click.echo(targets_view.render(name, catalog_dirs, report, fmt), nl=False)
 
 

@@ -4,3 +4,12 @@ def pytest_addoption(parser):
         action="store_true",
         help="rewrite the golden files under tests/golden from the current output (review the diff)",
     )
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _private_scan_cache(tmp_path_factory, monkeypatch):
+    """Each test session caches scans in its own folder, never in the user's."""
+    monkeypatch.setenv("EXITPLAN_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "scan-cache"))

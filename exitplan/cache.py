@@ -1,0 +1,75 @@
+"""A cache of whole scans: an unchanged estate is not parsed again.
+
+The key is a digest of everything a scan reads — every input file's bytes, the config, the user's
+catalogs, the built-in data and exitplan's own version — so any change anywhere means a fresh scan.
+The cache lives in the user's cache folder (``$EXITPLAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/exitplan``,
+else ``~/.cache/exitplan``); it holds only what a report holds, which never includes a secret value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Iterable
+from pathlib import Path
+
+from . import __version__
+from .resources import data_path
+
+#: Entries beyond this many are removed, oldest first.
+MAX_ENTRIES = 16
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get("EXITPLAN_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "exitplan"
+
+
+def _digest_files(digest, paths: Iterable[Path], root: Path) -> None:
+    for path in sorted(paths):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b"\0unreadable"
+        digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
+        digest.update(hashlib.sha256(data).digest())
+
+
+def scan_key(files: Iterable[Path], root: Path, extra: Iterable[Path], options: str) -> str:
+    digest = hashlib.sha256(f"exitplan {__version__}\n{options}\n".encode())
+    _digest_files(digest, files, root)
+    for folder in [data_path("providers"), *extra]:
+        folder = Path(folder)
+        if folder.is_dir():
+            _digest_files(digest, [p for p in folder.rglob("*") if p.is_file()], folder)
+        elif folder.is_file():
+            _digest_files(digest, [folder], folder.parent)
+    return digest.hexdigest()
+
+
+def load(key: str):
+    path = cache_dir() / f"{key}.pickle"
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)  # noqa: S301 - our own file, keyed by the digest of its inputs
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return None
+
+
+def store(key: str, report) -> None:
+    folder = cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f".{key}.{os.getpid()}.tmp"
+        with temporary.open("wb") as handle:
+            pickle.dump(report, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, folder / f"{key}.pickle")
+        entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime)
+        for old in entries[:-MAX_ENTRIES]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        return  # a cache that cannot be written is no cache, not an error

@@ -1,0 +1,29 @@
+import shutil
+from pathlib import Path
+
+from exitplan import cache
+from exitplan.api import scan
+from exitplan.render.json_report import to_json
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "webshop"
+
+
+def test_an_unchanged_estate_comes_from_the_cache_and_any_change_invalidates_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("EXITPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    estate = tmp_path / "estate"
+    shutil.copytree(EXAMPLE, estate)
+    cold = scan([str(estate)], use_cache=True)
+    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 1
+    warm = scan([str(estate)], use_cache=True)
+    assert to_json(warm) == to_json(cold)
+    assert warm.graph.number_of_edges() == cold.graph.number_of_edges()
+
+    (estate / "k8s" / "config.yaml").write_text((estate / "k8s" / "config.yaml").read_text() + "\n# note\n")
+    scan([str(estate)], use_cache=True)
+    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 2
+
+
+def test_a_broken_cache_entry_is_a_miss_not_an_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("EXITPLAN_CACHE_DIR", str(tmp_path))
+    (tmp_path / "abc.pickle").write_bytes(b"not a pickle")
+    assert cache.load("abc") is None
