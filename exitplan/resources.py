@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.resources
 from pathlib import Path
 
 
@@ -17,4 +16,6 @@ def data_path(name: str) -> Path:
     checkout = Path(__file__).resolve().parent.parent
     if (checkout / name).is_dir() and (checkout / "setup.cfg").is_file():
         return checkout / name
-    return Path(str(importlib.resources.files(f"exitplan._{name}")))
+    # Installed: setup.cfg maps the folder to the package directory `exitplan/_<name>` (a namespace
+    # package without __init__.py, which importlib.resources cannot turn into one plain path).
+    return Path(__file__).resolve().parent / f"_{name}"
