@@ -43,14 +43,18 @@ def _size_mb(root: Path) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
     parser.add_argument("--checkov", action="store_true", help="also run checkov on each estate")
     parser.add_argument("--keep", type=Path, help="write the estates here instead of a temporary folder")
     args = parser.parse_args()
 
     exitplan = [sys.executable, "-m", "exitplan.cli"]
-    print(f"{'resources':>9} {'files':>6} {'MB':>6} {'seconds':>8} {'res/s':>8} {'MB/s':>6} {'peak MB':>8}  tool")
+    print(
+        f"{'resources':>9} {'files':>6} {'MB':>6} {'seconds':>8} {'res/s':>8} {'MB/s':>6} {'peak MB':>8}  tool"
+    )
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="exitplan-bench-"))
     try:
         for size in args.sizes:
@@ -62,14 +66,18 @@ def main() -> None:
             megabytes = _size_mb(estate)
             os.environ["EXITPLAN_CACHE_DIR"] = str(workdir / f"cache-{size}")
             for label in ("exitplan (cold)", "exitplan (cached)"):
-                seconds, peak, code = _measure([*exitplan, "scan", str(estate), "--format", "json", "--quiet"])
+                seconds, peak, code = _measure(
+                    [*exitplan, "scan", str(estate), "--format", "json", "--quiet"]
+                )
                 status = "" if code in (0, 1) else f" (exit {code})"
                 print(
                     f"{count:>9} {files:>6} {megabytes:>6.1f} {seconds:>8.2f} {count / seconds:>8.0f} "
                     f"{megabytes / seconds:>6.2f} {peak:>8.0f}  {label}{status}"
                 )
             if args.checkov and shutil.which("checkov"):
-                seconds, peak, code = _measure(["checkov", "-d", str(estate), "--quiet", "--compact", "-o", "json"])
+                seconds, peak, code = _measure(
+                    ["checkov", "-d", str(estate), "--quiet", "--compact", "-o", "json"]
+                )
                 print(
                     f"{count:>9} {files:>6} {megabytes:>6.1f} {seconds:>8.2f} {count / seconds:>8.0f} "
                     f"{megabytes / seconds:>6.2f} {peak:>8.0f}  checkov"

@@ -36,7 +36,9 @@ def _shared_options(command):
             help="Directory of extra or overriding catalogs (repeatable).",
         ),
         click.option("--quiet", "-q", is_flag=True, help="Print only results and errors."),
-        click.option("--no-cache", is_flag=True, help="Scan again even when nothing changed since the last scan."),
+        click.option(
+            "--no-cache", is_flag=True, help="Scan again even when nothing changed since the last scan."
+        ),
         click.option("--no-progress", is_flag=True, help="Never show progress on the terminal."),
         click.option("--debug", is_flag=True, help="Show the traceback of an error."),
     ]
@@ -116,7 +118,9 @@ def main():
 @click.option("--strict", is_flag=True, help="Exit 1 when any input file could not be read.")
 @_shared_options
 @_errors_as_exit_codes
-def scan(paths, fmt, output, fail_under, strict, config_path, catalog_dirs, quiet, no_cache, no_progress, debug):
+def scan(
+    paths, fmt, output, fail_under, strict, config_path, catalog_dirs, quiet, no_cache, no_progress, debug
+):
     """Scan PATHs (default: .) and report resources, edges, workloads and scores."""
     from .render import report_formats
 
@@ -171,7 +175,9 @@ def graph(paths, fmt, workload, output, config_path, catalog_dirs, quiet, no_cac
 )
 @_shared_options
 @_errors_as_exit_codes
-def plan(paths, target, out_dir, check, plan_date, config_path, catalog_dirs, quiet, no_cache, no_progress, debug):
+def plan(
+    paths, target, out_dir, check, plan_date, config_path, catalog_dirs, quiet, no_cache, no_progress, debug
+):
     """Write EXIT-PLAN.md, workloads/<name>.md and exitplan.json for a target."""
     from .catalog import load_target
     from .render.documents import plan_documents
@@ -209,7 +215,9 @@ def targets(name, paths, fmt, config_path, catalog_dirs, quiet, no_cache, no_pro
     """List the target catalogs, or show one (with its coverage of PATHs when given)."""
     from .render import targets_view
 
-    report = _run_scan(paths, config_path, catalog_dirs, quiet, no_progress, no_cache) if name and paths else None
+    report = (
+        _run_scan(paths, config_path, catalog_dirs, quiet, no_progress, no_cache) if name and paths else None
+    )
     click.echo(targets_view.render(name, catalog_dirs, report, fmt), nl=False)
 
 

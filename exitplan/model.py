@@ -131,12 +131,15 @@ class Resource:
         """The attribute at ``path``, or ``default`` where any step is missing."""
         value: Any = self.attributes
         for step in path:
-            if isinstance(step, int) and isinstance(value, list) and -len(value) <= step < len(value):
-                value = value[step]
-            elif isinstance(step, str) and isinstance(value, Mapping) and step in value:
-                value = value[step]
+            if isinstance(value, Mapping) and isinstance(step, str):
+                found = step in value
+            elif isinstance(value, list) and isinstance(step, int):
+                found = -len(value) <= step < len(value)
             else:
+                found = False
+            if not found:
                 return default
+            value = value[step]
         return value
 
 

@@ -23,7 +23,9 @@ def tf(type_: str, name: str, *, configuration: str = "infra", module: str | Non
     )
 
 
-def k8s(kind: str, name: str, *, namespace: str | None = "shop", configuration: str = "k8s", spec=None, **fields):
+def k8s(
+    kind: str, name: str, *, namespace: str | None = "shop", configuration: str = "k8s", spec=None, **fields
+):
     address = f"{kind}/{namespace}/{name}" if namespace else f"{kind}/{name}"
     manifest = {"apiVersion": "v1", "kind": kind, "metadata": {"name": name, "namespace": namespace}}
     if spec is not None:

@@ -10,12 +10,11 @@ from hypothesis import strategies as st
 
 from exitplan.api import scan
 from exitplan.catalog import load_target
+from exitplan.cli import main
 from exitplan.plan import build_plan
 from exitplan.render.documents import plan_documents
 from exitplan.render.regions import extract
 from exitplan.render.writer import write_plan
-
-from exitplan.cli import main
 
 #: Secret literals planted in the example estate; none may reach any output.
 SECRETS = ("s3cr3t-Do-Not-Leak-42",)
