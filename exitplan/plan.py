@@ -1,6 +1,7 @@
 """The migration plan: what each resource becomes at the target, and in which wave it moves.
 
-Waves follow the graph: a resource never moves in a wave before one it depends on. Cycles are broken
+Waves go foundations → data → services → edge, and follow the graph: a resource never moves in a
+wave before one it depends on (a dependency in a later phase pulls it along). Cycles are broken
 explicitly — the weakest edge of each cycle is dropped (inferred before explicit, then the last in
 sorted order) and reported, so the reader sees which assumption the order rests on.
 """
@@ -13,10 +14,15 @@ from dataclasses import dataclass
 import networkx as nx
 
 from .catalog import Offering, Target
+from .graph.workloads import WavePhase, load_wave_phases
 from .model import Edge, Resource
 
 #: Kubernetes objects are re-applied to the target cluster; their coupling is handled by findings.
 KUBERNETES_OFFERING = "Re-apply the manifest on the target's Kubernetes cluster"
+KUBERNETES_DATA_METHOD = (
+    "Velero backup with file-system backup of the volumes (Kopia) restored on the target cluster, "
+    "or the application's own dump and restore"
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,7 @@ class Mapping:
 @dataclass(frozen=True)
 class Wave:
     index: int
+    name: str  # the phase: foundations, data, services, edge
     resources: tuple[str, ...]
 
 
@@ -63,9 +70,12 @@ class Plan:
 
 def map_resource(resource: Resource, target: Target) -> Mapping:
     if resource.source == "kubernetes":
-        return Mapping(
-            resource.id, resource.service_kind, KUBERNETES_OFFERING, True, None, "kubectl apply / GitOps"
+        method = (
+            KUBERNETES_DATA_METHOD
+            if resource.stateful
+            else "kubectl apply, or the GitOps tool that deploys it"
         )
+        return Mapping(resource.id, resource.service_kind, KUBERNETES_OFFERING, True, None, method)
     offering: Offering | None = (
         target.offering_for(resource.service_kind, resource.interface) if resource.service_kind else None
     )
@@ -112,19 +122,37 @@ def break_cycles(graph: nx.DiGraph) -> tuple[nx.DiGraph, tuple[Edge, ...]]:
         acyclic.remove_edge(u, v)
 
 
+def phase_of(resource: Resource, phases: Sequence[WavePhase]) -> int:
+    """The earliest wave a resource may move in: its phase (foundations, data, services, edge)."""
+    default = next((i for i, p in enumerate(phases, 1) if p.name == "services"), len(phases))
+    for index, phase in enumerate(phases, 1):
+        if (
+            resource.type in phase.kubernetes_kinds
+            if resource.source == "kubernetes"
+            else (resource.service_kind in phase.service_kinds)
+        ):
+            return index
+    return default
+
+
 def migration_waves(
-    graph: nx.DiGraph, resources: Sequence[Resource]
+    graph: nx.DiGraph, resources: Sequence[Resource], phases: Sequence[WavePhase] | None = None
 ) -> tuple[tuple[Wave, ...], tuple[Edge, ...]]:
-    """Waves by dependency depth: wave 1 needs nothing, wave n needs only waves before n."""
-    keep = {r.id for r in resources if movable(r)}
+    """Waves by phase, pushed later where a dependency moves later: a resource moves in the wave of its
+    phase or, if something it needs moves later, in that later wave — never before what it needs."""
+    phases = phases or load_wave_phases()
+    keep = {r.id: r for r in resources if movable(r)}
     acyclic, removed = break_cycles(graph.subgraph(keep).copy())
-    depth: dict[str, int] = {}
+    wave: dict[str, int] = {}
     for node in reversed(list(nx.lexicographical_topological_sort(acyclic))):
-        depth[node] = 1 + max((depth[d] for d in acyclic.successors(node)), default=0)
+        needs = (wave[d] for d in acyclic.successors(node))
+        wave[node] = max([phase_of(keep[node], phases), *needs])
     by_wave: dict[int, list[str]] = {}
-    for node, wave in depth.items():
-        by_wave.setdefault(wave, []).append(node)
-    waves = tuple(Wave(index, tuple(sorted(ids))) for index, ids in sorted(by_wave.items()))
+    for node, index in wave.items():
+        by_wave.setdefault(index, []).append(node)
+    waves = tuple(
+        Wave(index, phases[index - 1].name, tuple(sorted(ids))) for index, ids in sorted(by_wave.items())
+    )
     return waves, removed
 
 

@@ -20,6 +20,7 @@ from functools import cache
 import networkx as nx
 
 from ..datafile import load_data_file, require
+from ..errors import CatalogError
 from ..model import Resource
 from ..resources import data_path
 
@@ -33,12 +34,46 @@ class Roles:
     stateful_images: frozenset[str]
 
 
+@dataclass(frozen=True)
+class WavePhase:
+    name: str
+    service_kinds: frozenset[str]
+    kubernetes_kinds: frozenset[str]
+
+
 @cache
 def load_roles() -> Roles:
-    path = data_path("providers") / "catalog" / "workload-roles.yaml"
-    data = load_data_file(path)
-    where = str(path) + ":"
+    data = _roles_data()
+    where = f"{_roles_path()}:"
     return Roles(*(frozenset(require(data, key, list, where)) for key in Roles.__dataclass_fields__))
+
+
+@cache
+def load_wave_phases() -> tuple[WavePhase, ...]:
+    where = f"{_roles_path()}: wave_phases"
+    phases = []
+    for index, item in enumerate(require(_roles_data(), "wave_phases", list, str(_roles_path()) + ":")):
+        if not isinstance(item, dict):
+            raise CatalogError(
+                f"{where}[{index}]: expected a mapping with name, service_kinds, kubernetes_kinds"
+            )
+        phases.append(
+            WavePhase(
+                require(item, "name", str, f"{where}[{index}]"),
+                frozenset(require(item, "service_kinds", list, f"{where}[{index}]")),
+                frozenset(require(item, "kubernetes_kinds", list, f"{where}[{index}]")),
+            )
+        )
+    return tuple(phases)
+
+
+def _roles_path():
+    return data_path("providers") / "catalog" / "workload-roles.yaml"
+
+
+@cache
+def _roles_data() -> dict:
+    return load_data_file(_roles_path())
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,7 @@ def report_dict(report: ScanReport, plan: Plan | None = None) -> dict[str, Any]:
     if plan is not None:
         data["plan"] = {
             "target": plan.target.name,
-            "waves": [{"index": w.index, "resources": list(w.resources)} for w in plan.waves],
+            "waves": [{"index": w.index, "name": w.name, "resources": list(w.resources)} for w in plan.waves],
             "broken_edges": [{"from": e.source, "to": e.target, "kind": e.kind} for e in plan.broken_edges],
             "mapping": [
                 _drop_none(

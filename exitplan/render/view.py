@@ -375,7 +375,15 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date) -> dict[
     total = (sum(EFFORT_WEEKS[s.effort][0] for s in scores), sum(EFFORT_WEEKS[s.effort][1] for s in scores))
     by_rule = Counter(f.rule for f in report.findings if not f.waived)
     stateful = [r for r in report.resources if r.stateful and not r.is_data_source]
-    owner = {rid: s.workload.id for s in scores for rid in s.workload.resources}
+    owners: dict[str, list[str]] = defaultdict(list)
+    for s in scores:
+        for rid in s.workload.resources:
+            owners[rid].append(s.workload.id)
+
+    def owned_by(rid: str) -> str:
+        found = owners.get(rid, [])
+        return ", ".join(found) if len(found) <= 3 else f"shared by {len(found)} workloads"
+
     clouds = sorted({r.cloud for r in report.resources if r.cloud})
     return {
         "date": date,
@@ -400,7 +408,7 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date) -> dict[
                 "message": f.message,
                 "where": f"{f.file}:{f.line}",
                 "weight": f.weight,
-                "workload": owner.get(f.resource, ""),
+                "workload": owned_by(f.resource),
             }
             for f in blockers
         ],
@@ -437,7 +445,7 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date) -> dict[
         "data": [
             {
                 "address": r.address,
-                "workload": owner.get(r.id, ""),
+                "workload": owned_by(r.id),
                 "kind": r.service_kind or r.type,
                 "interface": r.interface or "",
                 "location": " / ".join(x for x in (r.cloud, r.region) if x) or "in-cluster",
@@ -449,7 +457,8 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date) -> dict[
         "waves": [
             {
                 "index": wave.index,
-                "workloads": sorted({owner.get(rid, "") for rid in wave.resources} - {""}),
+                "name": wave.name,
+                "workloads": sorted({w for rid in wave.resources for w in owners.get(rid, [])}),
                 "resources": [report.resource(rid).address for rid in wave.resources],
                 "count": len(wave.resources),
             }

@@ -12,21 +12,30 @@ def _resources(n):
     return [tf("aws_instance", f"r{i}", service_kind="vm") for i in range(n)]
 
 
-def test_dependencies_move_in_earlier_waves_and_independent_resources_share_one():
-    net, db, app, other = (
-        tf("aws_vpc", "net"),
-        tf("aws_db_instance", "db"),
-        tf("aws_instance", "app"),
-        tf("aws_s3_bucket", "other"),
-    )
-    edges = [Edge(app.id, db.id, "reference"), Edge(db.id, net.id, "reference")]
-    waves, broken = migration_waves(build_graph([net, db, app, other], edges), [net, db, app, other])
-    assert [(w.index, w.resources) for w in waves] == [
-        (1, (other.id, net.id)),
-        (2, (db.id,)),
-        (3, (app.id,)),
+def test_waves_go_foundations_data_services_edge():
+    net = tf("aws_vpc", "net", service_kind="network")
+    db = tf("aws_db_instance", "db", service_kind="relational-database")
+    bucket = tf("aws_s3_bucket", "other", service_kind="object-storage")
+    app = tf("aws_instance", "app", service_kind="vm")
+    dns = tf("aws_route53_record", "www", service_kind="dns")
+    edges = [Edge(app.id, db.id, "reference"), Edge(db.id, net.id, "reference"), Edge(dns.id, app.id, "x")]
+    resources = [net, db, bucket, app, dns]
+    waves, broken = migration_waves(build_graph(resources, edges), resources)
+    assert [(w.index, w.name, w.resources) for w in waves] == [
+        (1, "foundations", (net.id,)),
+        (2, "data", (db.id, bucket.id)),
+        (3, "services", (app.id,)),
+        (4, "edge", (dns.id,)),
     ]
     assert broken == ()
+
+
+def test_a_dependency_in_a_later_phase_pulls_a_resource_along():
+    policy = tf("aws_iam_role_policy", "app", service_kind="identity")
+    bucket = tf("aws_s3_bucket", "data", service_kind="object-storage")
+    graph = build_graph([policy, bucket], [Edge(policy.id, bucket.id, "reference")])
+    waves, _ = migration_waves(graph, [policy, bucket])
+    assert [(w.name, w.resources) for w in waves] == [("data", (policy.id, bucket.id))]
 
 
 def test_a_cycle_is_broken_at_its_inferred_edge_and_reported():
@@ -35,7 +44,7 @@ def test_a_cycle_is_broken_at_its_inferred_edge_and_reported():
     inferred = Edge(b.id, a.id, "endpoint", confidence="inferred")
     waves, broken = migration_waves(build_graph([a, b], [explicit, inferred]), [a, b])
     assert broken == (inferred,)
-    assert [w.resources for w in waves] == [(b.id,), (a.id,)]
+    assert [w.resources for w in waves] == [(a.id, b.id)]
 
 
 def test_data_sources_never_move():
@@ -56,6 +65,6 @@ def test_waves_respect_every_edge_that_was_not_broken(pairs):
     assert set(wave_of) == {r.id for r in resources}
     kept = set(edges) - set(broken)
     for edge in kept:
-        assert wave_of[edge.target] < wave_of[edge.source]
+        assert wave_of[edge.target] <= wave_of[edge.source]
     remaining = nx.DiGraph([(e.source, e.target) for e in kept])
     assert nx.is_directed_acyclic_graph(remaining)
