@@ -53,8 +53,6 @@ def accelerators() -> dict:
 
 def check(resource: Resource, context: RuleContext):
     for marker in context.markers_of(resource, "gpu"):
-        if marker.lockin in ("none", None):
-            continue
         yield context.marker_finding(
             ID, WEIGHT, resource, marker, f"needs accelerator capacity at the target: {marker.replacement}"
         )

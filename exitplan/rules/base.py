@@ -38,8 +38,13 @@ class RuleContext:
         return self.settings.get(rule_id, {}).get(name, defaults.get(name))
 
     def markers_of(self, resource: Resource, *categories: str) -> list:
-        found = self.markers.get(resource.id, ())
-        return [m for m in found if not categories or m.category in categories]
+        """The resource's coupling markers in ``categories`` (all when none given) that carry lock-in:
+        a marker of lock-in "none" (an OpenStack-native driver) is never a finding."""
+        return [
+            m
+            for m in self.markers.get(resource.id, ())
+            if (not categories or m.category in categories) and m.lockin not in ("none", None)
+        ]
 
     def finding(
         self,
@@ -75,6 +80,18 @@ class RuleContext:
             file=marker.file,
             line=marker.line,
         )
+
+
+def cloud_service(resource: Resource, service_kind: str) -> bool:
+    """A managed Terraform resource of ``service_kind`` that holds data on a cloud with lock-in."""
+    return (
+        resource.source == "terraform"
+        and not resource.is_data_source
+        and resource.service_kind == service_kind
+        and resource.cloud is not None
+        and resource.lockin not in (None, "none")
+        and resource.stateful
+    )
 
 
 def category_of(rule_id: str) -> str:

@@ -32,8 +32,6 @@ OPTIONS = {"service_kinds": ["cdn", "dns", "waf", "api-gateway", "certificate"]}
 
 def check(resource: Resource, context: RuleContext):
     for marker in context.markers_of(resource, "dns"):
-        if marker.lockin in ("none", None):
-            continue
         yield context.marker_finding(
             ID, WEIGHT, resource, marker, f"DNS automation bound to {marker.cloud}: {marker.replacement}"
         )

@@ -38,8 +38,6 @@ OPTIONS = {
 
 def check(resource: Resource, context: RuleContext):
     for marker in context.markers_of(resource, *context.option(ID, OPTIONS, "marker_categories")):
-        if marker.lockin in ("none", None):
-            continue
         yield context.marker_finding(
             ID,
             WEIGHT,

@@ -30,8 +30,6 @@ OPTIONS: dict = {}
 
 def check(resource: Resource, context: RuleContext):
     for marker in context.markers_of(resource, "identity"):
-        if getattr(marker, "lockin", "medium") in ("none", None):
-            continue
         yield context.marker_finding(
             ID, WEIGHT, resource, marker, f"bound to {marker.cloud} IAM: {marker.replacement}"
         )

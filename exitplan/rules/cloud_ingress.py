@@ -29,8 +29,6 @@ OPTIONS: dict = {}
 
 def check(resource: Resource, context: RuleContext):
     for marker in context.markers_of(resource, "ingress", "load-balancer"):
-        if getattr(marker, "lockin", "medium") in ("none", None):
-            continue
         yield context.marker_finding(
             ID, WEIGHT, resource, marker, f"{marker.cloud} {marker.category} coupling: {marker.replacement}"
         )

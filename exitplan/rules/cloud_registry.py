@@ -20,7 +20,7 @@ Example
 
 from ..markers import LOCKIN_LEVELS
 from ..model import Resource
-from .base import RuleContext
+from .base import RuleContext, cloud_service
 
 ID = "EP601"
 NAME = "cloud-registry"
@@ -32,7 +32,7 @@ OPTIONS = {"low_lockin_weight": 2}
 
 
 def check(resource: Resource, context: RuleContext):
-    markers = [m for m in context.markers_of(resource, "registry") if m.lockin in ("low", "medium", "high")]
+    markers = [m for m in context.markers_of(resource, "registry")]
     if markers:  # one finding per controller, on its most locked-in image: its images move together
         marker = max(markers, key=lambda m: LOCKIN_LEVELS.index(m.lockin))
         weight = context.option(ID, OPTIONS, "low_lockin_weight") if marker.lockin == "low" else WEIGHT
@@ -40,14 +40,7 @@ def check(resource: Resource, context: RuleContext):
             ID, weight, resource, marker, f"pulls images from {marker.cloud}'s registry: {marker.replacement}"
         )
         return
-    if (
-        resource.source != "terraform"
-        or resource.is_data_source
-        or resource.service_kind != "container-registry"
-        or resource.cloud is None
-        or resource.lockin in (None, "none")
-        or not resource.stateful
-    ):
+    if not cloud_service(resource, "container-registry"):
         return
     yield context.finding(
         ID,

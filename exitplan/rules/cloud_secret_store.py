@@ -18,7 +18,7 @@ Example
 """
 
 from ..model import Resource
-from .base import RuleContext
+from .base import RuleContext, cloud_service
 
 ID = "EP503"
 NAME = "cloud-secret-store"
@@ -29,20 +29,11 @@ OPTIONS: dict = {}
 
 def check(resource: Resource, context: RuleContext):
     for marker in context.markers_of(resource, "secret-store"):
-        if marker.lockin in ("none", None):
-            continue
         yield context.marker_finding(
             ID, WEIGHT, resource, marker, f"reads secrets from {marker.cloud}: {marker.replacement}"
         )
         return
-    if (
-        resource.source != "terraform"
-        or resource.is_data_source
-        or resource.service_kind != "secret-manager"
-        or resource.cloud is None
-        or resource.lockin in (None, "none")
-        or not resource.stateful
-    ):
+    if not cloud_service(resource, "secret-manager"):
         return
     yield context.finding(
         ID,

@@ -30,8 +30,6 @@ OPTIONS: dict = {}
 
 def check(resource: Resource, context: RuleContext):
     for marker in context.markers_of(resource, "storage"):
-        if getattr(marker, "lockin", "medium") in ("none", None):
-            continue
         yield context.marker_finding(
             ID, WEIGHT, resource, marker, f"{marker.cloud} storage driver: {marker.replacement}"
         )

@@ -41,7 +41,7 @@ _CLUSTER_KINDS = ("kubernetes-cluster", "kubernetes-node-group")
 
 def check(resource: Resource, context: RuleContext):
     categories = context.option(ID, OPTIONS, "marker_categories")
-    markers = [m for m in context.markers_of(resource, *categories) if m.lockin in ("low", "medium", "high")]
+    markers = [m for m in context.markers_of(resource, *categories)]
     if markers:  # one finding per object, on its most locked-in marker
         marker = max(markers, key=lambda m: LOCKIN_LEVELS.index(m.lockin))
         weight = context.option(ID, OPTIONS, "low_lockin_weight") if marker.lockin == "low" else WEIGHT

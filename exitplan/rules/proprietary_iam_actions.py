@@ -28,7 +28,7 @@ OPTIONS: dict = {}
 
 
 def check(resource: Resource, context: RuleContext):
-    markers = [m for m in context.markers_of(resource, "iam-action") if m.lockin not in ("none", None)]
+    markers = [m for m in context.markers_of(resource, "iam-action")]
     if not markers:
         return
     actions = sorted({m.value for m in markers})
