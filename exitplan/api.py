@@ -136,15 +136,13 @@ def _scan(found: Discovery, config: Config, catalog_dirs: Sequence[Path], today:
     roles = load_roles()
     workloads = apply_overrides(group_workloads(graph, roles), config.workloads, by_id)
 
-    jurisdictions = {
-        c: catalog.jurisdiction(c) or "unknown" for c in sorted({r.cloud for r in resources if r.cloud})
-    }
-    context = RuleContext(
-        resources=by_id,
-        markers=markers_by_resource,
-        settings=config.rules,
-        clouds={cloud: {"jurisdiction": seat} for cloud, seat in jurisdictions.items() if seat != "unknown"},
-    )
+    clouds = sorted({r.cloud for r in resources if r.cloud})
+    jurisdictions = {cloud: catalog.jurisdiction(cloud) or "unknown" for cloud in clouds}
+    facts = {cloud: {"saas": catalog.is_saas(cloud)} for cloud in clouds}
+    for cloud, seat in jurisdictions.items():
+        if seat != "unknown":
+            facts[cloud]["jurisdiction"] = seat
+    context = RuleContext(resources=by_id, markers=markers_by_resource, settings=config.rules, clouds=facts)
     findings = apply_waivers(run_rules(resources, context, config), by_id, config, today)
     scores = score_workloads(workloads, by_id, findings, roles, jurisdictions)
     return ScanReport(

@@ -43,7 +43,9 @@ _ENTRY_KEYS = frozenset(
 _VARIANT_KEYS = frozenset(
     {"when", "use", "kind", "lockin", "reason", "stateful", "interface", "equivalent", "stateful_note"}
 )
-_SECTION_KEYS = frozenset({"cloud", "jurisdiction", "prefixes", "providers", "profiles", "types", "families"})
+_SECTION_KEYS = frozenset(
+    {"cloud", "jurisdiction", "saas", "prefixes", "providers", "profiles", "types", "families"}
+)
 
 
 # --------------------------------------------------------------------------------------------- records
@@ -106,6 +108,7 @@ class Section:
     jurisdiction: str | None
     prefixes: tuple[str, ...]
     providers: tuple[str, ...]
+    saas: bool = False  # a hosted product's control plane, not a cloud the workloads run on
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,9 @@ class ServiceCatalog:
 
     def jurisdiction(self, cloud: str) -> str | None:
         return next((s.jurisdiction for s in self.sections if s.cloud == cloud), None)
+
+    def is_saas(self, cloud: str) -> bool:
+        return any(s.saas for s in self.sections if s.cloud == cloud)
 
     def exact_type_counts(self) -> dict[str, int]:
         """Number of exact types per cloud (``none`` for provider-neutral ones)."""
@@ -457,7 +463,10 @@ class _Builder:
             doc.string(jurisdiction, (*path, "jurisdiction"))
         prefixes = doc.strings(data.get("prefixes"), (*path, "prefixes"))
         providers = doc.strings(data["providers"], (*path, "providers")) if "providers" in data else ()
-        section = Section(cloud, jurisdiction, prefixes, providers)
+        saas = data.get("saas", False)
+        if not isinstance(saas, bool):
+            doc.fail((*path, "saas"), "expected true or false")
+        section = Section(cloud, jurisdiction, prefixes, providers, saas)
         for index, prefix in enumerate(prefixes):
             self._claim(doc, seen["prefix"], prefix, (*path, "prefixes", index))
             self.prefixes[prefix] = section
