@@ -136,13 +136,19 @@ def _scan(found: Discovery, config: Config, catalog_dirs: Sequence[Path], today:
     roles = load_roles()
     workloads = apply_overrides(group_workloads(graph, roles), config.workloads, by_id)
 
-    clouds = sorted({r.cloud for r in resources if r.cloud})
+    clouds = sorted({r.cloud for r in resources if r.cloud} | {m.cloud for m in markers if m.cloud})
     jurisdictions = {cloud: catalog.jurisdiction(cloud) or "unknown" for cloud in clouds}
     facts = {cloud: {"saas": catalog.is_saas(cloud)} for cloud in clouds}
     for cloud, seat in jurisdictions.items():
         if seat != "unknown":
             facts[cloud]["jurisdiction"] = seat
-    context = RuleContext(resources=by_id, markers=markers_by_resource, settings=config.rules, clouds=facts)
+    context = RuleContext(
+        resources=by_id,
+        markers=markers_by_resource,
+        settings=config.rules,
+        clouds=facts,
+        needs={node: tuple(sorted(graph.successors(node))) for node in graph.nodes},
+    )
     findings = apply_waivers(run_rules(resources, context, config), by_id, config, today)
     scores = score_workloads(workloads, by_id, findings, roles, jurisdictions)
     return ScanReport(

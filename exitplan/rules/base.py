@@ -31,8 +31,10 @@ class RuleContext:
     markers: Mapping[str, tuple] = field(default_factory=dict)
     #: Per-rule settings from the config: {"EP201": {"weight": 30, ...}}.
     settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    #: Facts about the clouds (jurisdiction), by cloud name, from the service catalog.
+    #: Facts about the clouds (jurisdiction, saas), by cloud name, from the service catalog.
     clouds: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: What each resource needs: its direct dependencies in the graph, by resource id.
+    needs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def option(self, rule_id: str, defaults: Mapping[str, Any], name: str) -> Any:
         return self.settings.get(rule_id, {}).get(name, defaults.get(name))
