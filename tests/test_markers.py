@@ -319,3 +319,27 @@ def test_catalog_errors_name_the_file_and_key_path(tmp_path, replace, message):
     with pytest.raises(CatalogError, match=message) as error:
         load_markers(directory)
     assert str(tmp_path) in str(error.value)
+
+
+def test_gpu_node_selectors_are_gpu_markers():
+    deployment = k8s(
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": "infer", "namespace": "ml"},
+            "spec": {
+                "template": {
+                    "spec": {
+                        "nodeSelector": {
+                            "cloud.google.com/gke-accelerator": "nvidia-l4",
+                            "node.kubernetes.io/instance-type": "g5.2xlarge",
+                        },
+                        "containers": [{"name": "model", "image": "vllm/vllm-openai:v0.6.3"}],
+                    }
+                }
+            },
+        }
+    )
+    found = {(m.marker, m.category) for m in find_markers(deployment, load_markers())}
+    assert ("gke-accelerator-selector", "gpu") in found
+    assert ("aws-gpu-instance-selector", "gpu") in found
