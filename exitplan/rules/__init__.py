@@ -20,6 +20,7 @@ from . import (
     proprietary_data_api,
     proprietary_iam_actions,
     proprietary_messaging,
+    removed_kubernetes_api,
     saas_control_plane,
     unclassified_resource,
 )
@@ -44,6 +45,7 @@ RULES = (
     cloud_registry,  # EP601
     cloud_endpoint_in_config,  # EP602
     unclassified_resource,  # EP603
+    removed_kubernetes_api,  # EP604
     data_jurisdiction,  # EP701
     saas_control_plane,  # EP702
 )
