@@ -1,3 +1,14 @@
+import os
+
+import pytest
+from hypothesis import settings
+
+# CI runs the same examples every time, so a red build is reproducible; locally every run explores anew.
+settings.register_profile("ci", derandomize=True, deadline=None)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
 def pytest_addoption(parser):
     parser.addoption(
         "--update-golden",
@@ -6,18 +17,7 @@ def pytest_addoption(parser):
     )
 
 
-import pytest  # noqa: E402
-
-
 @pytest.fixture(autouse=True)
 def _private_scan_cache(tmp_path_factory, monkeypatch):
     """Each test session caches scans in its own folder, never in the user's."""
     monkeypatch.setenv("EXITPLAN_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "scan-cache"))
-
-
-from hypothesis import settings  # noqa: E402
-
-# CI runs the same examples every time, so a red build is reproducible; locally every run explores anew.
-settings.register_profile("ci", derandomize=True, deadline=None)
-settings.register_profile("dev", deadline=None)
-settings.load_profile("ci" if __import__("os").environ.get("CI") else "dev")
