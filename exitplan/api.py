@@ -43,6 +43,7 @@ class ScanReport:
     coverage: dict
     score: int
     jurisdictions: dict[str, str] = field(default_factory=dict)
+    catalog_dirs: tuple[Path, ...] = ()  # the user's catalog folders this scan used
     version: str = __version__
 
     @property
@@ -163,4 +164,5 @@ def _scan(found: Discovery, config: Config, catalog_dirs: Sequence[Path], today:
         coverage=coverage(resources),
         score=estate_score(scores),
         jurisdictions=dict(jurisdictions),
+        catalog_dirs=(*config.catalog_dirs, *catalog_dirs),
     )

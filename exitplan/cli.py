@@ -92,6 +92,15 @@ def _run_scan(paths, config_path, catalog_dirs, quiet, no_progress, no_cache=Fal
     )
 
 
+def _catalog_dirs(paths, config_path, catalog_dirs) -> list[Path]:
+    """The user's catalog folders: `catalogs:` in the config, then --catalog-dir (later ones win)."""
+    from .config import find_config, load_config
+
+    start = next((Path(p) for p in paths if p != "-"), Path("."))
+    config = load_config(config_path or find_config(start))
+    return [*config.catalog_dirs, *catalog_dirs]
+
+
 def _input_problems(report) -> list[str]:
     return [
         f"{i.path}{':' + str(i.line) if i.line else ''}: {i.status}: {i.reason}"
@@ -183,7 +192,7 @@ def plan(
     from .render.documents import plan_documents
     from .render.writer import check_plan, write_plan
 
-    chosen = load_target(target, catalog_dirs)
+    chosen = load_target(target, _catalog_dirs(paths, config_path, catalog_dirs))
     report = _run_scan(paths, config_path, catalog_dirs, quiet, no_progress, no_cache)
     files = plan_documents(report, chosen, date=plan_date)
     if check:
@@ -218,7 +227,8 @@ def targets(name, paths, fmt, config_path, catalog_dirs, quiet, no_cache, no_pro
     report = (
         _run_scan(paths, config_path, catalog_dirs, quiet, no_progress, no_cache) if name and paths else None
     )
-    click.echo(targets_view.render(name, catalog_dirs, report, fmt), nl=False)
+    dirs = _catalog_dirs(paths, config_path, catalog_dirs)
+    click.echo(targets_view.render(name, dirs, report, fmt), nl=False)
 
 
 @main.command()

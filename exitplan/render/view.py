@@ -301,7 +301,13 @@ def _placeholders(resource) -> dict[str, str]:
         if resource.source == "terraform"
         else resource.name
     )
-    values = {"<SOURCE_NAME>": name, "<NAMESPACE>": resource.namespace, "<REGION>": resource.region}
+    # The target keeps the name unless the team decides otherwise; the runbook says which name it used.
+    values = {
+        "<SOURCE_NAME>": name,
+        "<TARGET_NAME>": name,
+        "<NAMESPACE>": resource.namespace,
+        "<REGION>": resource.region,
+    }
     return {k: v for k, v in values.items() if isinstance(v, str) and _SAFE_VALUE.match(v) and v != REDACTED}
 
 
@@ -322,7 +328,7 @@ def _terraform_sketch(report: ScanReport, plan: Plan, score: WorkloadScore) -> l
 
 
 def build_documents(report: ScanReport, plan: Plan, date: str | None = None) -> Documents:
-    procedures = load_procedures()
+    procedures = load_procedures(report.catalog_dirs)
     target: Target = plan.target
     needs = workload_dependencies(report)
     scores = sorted(report.workloads, key=lambda s: s.workload.id)

@@ -74,3 +74,20 @@ def test_unknown_workload_is_a_usage_error():
     result = run("graph", EXAMPLE, "--workload", "nope")
     assert result.exit_code == 2
     assert "unknown workload 'nope'" in result.stderr
+
+
+def test_catalogs_named_in_the_config_reach_targets_and_plan(tmp_path):
+    import shutil
+
+    estate = tmp_path / "estate"
+    shutil.copytree(EXAMPLE, estate)
+    shutil.copytree(
+        Path(__file__).resolve().parents[1] / "fixtures" / "catalogs" / "user", estate / "catalogs"
+    )
+    (estate / ".exitplan.yaml").write_text("catalogs: [catalogs]\n")
+    listing = run("targets", "--config", estate / ".exitplan.yaml", "--format", "json")
+    assert listing.exit_code == 0, listing.output
+    assert "acme-cloud" in [t["name"] for t in json.loads(listing.output)]
+    plan = run("plan", estate, "--target", "acme-cloud", "--out", tmp_path / "plan", "--quiet")
+    assert plan.exit_code == 0, plan.output
+    assert "acme" in (tmp_path / "plan" / "EXIT-PLAN.md").read_text().lower()
