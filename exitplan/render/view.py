@@ -301,13 +301,7 @@ def _placeholders(resource) -> dict[str, str]:
         if resource.source == "terraform"
         else resource.name
     )
-    # The target keeps the name unless the team decides otherwise; the runbook says which name it used.
-    values = {
-        "<SOURCE_NAME>": name,
-        "<TARGET_NAME>": name,
-        "<NAMESPACE>": resource.namespace,
-        "<REGION>": resource.region,
-    }
+    values = {"<SOURCE_NAME>": name, "<NAMESPACE>": resource.namespace, "<REGION>": resource.region}
     return {k: v for k, v in values.items() if isinstance(v, str) and _SAFE_VALUE.match(v) and v != REDACTED}
 
 
