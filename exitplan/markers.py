@@ -17,7 +17,7 @@ from typing import Any
 
 from exitplan.datafile import load_data_file
 from exitplan.errors import CatalogError
-from exitplan.model import REDACTED, Resource
+from exitplan.model import REDACTED, Resource, Unknown
 from exitplan.model import Path as AttrPath
 
 SCHEMA_VERSION = 1
@@ -277,16 +277,31 @@ def find_markers(resource: Resource, catalog: MarkerCatalog) -> list[Marker]:
     found: dict[tuple[str, AttrPath], Marker] = {}
     structural: set[AttrPath] = set()
     for fact in facts(resource, catalog):
-        if fact.place == "value" and fact.path in structural:
+        if fact.place in _VALUE_PLACES and fact.path in structural:
             continue
         for spec, text in _matches(fact, catalog):
-            if fact.place != "value":
+            if fact.place not in _VALUE_PLACES:
                 structural.add(fact.path)
             found.setdefault((spec.id, fact.path), _marker(resource, spec, fact, text))
     return sorted(found.values())
 
 
+#: Facts searched by value patterns: known strings, and the source text of values Terraform cannot know.
+_VALUE_PLACES = ("value", "unknown")
+#: The only category searched in the source text of an unknown value: a policy document that interpolates
+#: an ARN is unknown as a whole, yet the actions it grants are written in it. Other patterns (host names,
+#: ARNs) would match references such as ``aws_db_instance.x.address``, which are no values.
+_UNKNOWN_TEXT_CATEGORIES = frozenset({"iam-action"})
+
+
 def _matches(fact: Fact, catalog: MarkerCatalog) -> Iterator[tuple[MarkerSpec, str]]:
+    if fact.place == "unknown":
+        for spec in catalog.by_place("value"):
+            if spec.category in _UNKNOWN_TEXT_CATEGORIES:
+                hit = _value_hit(spec.pattern, fact.key)
+                if hit is not None:
+                    yield spec, hit
+        return
     if fact.place == "value":
         prefilter = catalog._value_prefilter  # type: ignore[attr-defined]
         if prefilter is None or prefilter.search(fact.key) is None:
@@ -421,6 +436,9 @@ def _walk(node: Any, path: AttrPath, resource: Resource) -> Iterator[Fact]:
             if path[-1] == "image" and _in_container(path):
                 yield Fact("image", path, node)
             yield Fact("value", path, node)
+    elif isinstance(node, Unknown):
+        if node.expression and REDACTED not in node.expression:
+            yield Fact("unknown", path, _without_comments(node.expression))
     elif isinstance(node, Mapping):
         yield from _mapping_facts(node, path, resource)
         for key, item in node.items():
@@ -471,3 +489,13 @@ def _list_item_facts(node: Mapping[str, Any], path: AttrPath, resource: Resource
                 yield Fact("node_selector", (*path, "values", index), node["key"], str(value))
         else:
             yield Fact("node_selector", (*path, "key"), node["key"])
+
+
+_HCL_TOKENS = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*|//[^\n]*|/\*.*?\*/', re.S)
+
+
+def _without_comments(text: str) -> str:
+    """The source text of an expression without its HCL comments (a heredoc's text is all content)."""
+    if text.startswith("<<"):
+        return text
+    return _HCL_TOKENS.sub(lambda m: m.group(0) if m.group(0).startswith('"') else " ", text)

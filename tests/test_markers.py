@@ -343,3 +343,40 @@ def test_gpu_node_selectors_are_gpu_markers():
     found = {(m.marker, m.category) for m in find_markers(deployment, load_markers())}
     assert ("gke-accelerator-selector", "gpu") in found
     assert ("aws-gpu-instance-selector", "gpu") in found
+
+
+def test_iam_actions_in_unknown_policies_are_found(catalog, tmp_path):
+    from exitplan.discover import discover
+    from exitplan.loaders import terraform
+
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_dynamodb_table" "t" {\n  name = "carts"\n}\n'
+        'resource "aws_iam_role_policy" "api" {\n'
+        '  name   = "api"\n'
+        "  policy = <<EOF\n"
+        '{"Statement": [{"Effect": "Allow", "Action": ["dynamodb:PutItem"],\n'
+        '  "Resource": "${aws_dynamodb_table.t.arn}"}]}\n'
+        "EOF\n"
+        "}\n"
+        'resource "aws_iam_role_policy" "json" {\n'
+        "  policy = jsonencode({\n"
+        '    # "sqs:SendMessage" was granted here once\n'
+        '    Statement = [{ Action = ["sns:Publish"], Resource = aws_sns_topic.x.arn }]\n'
+        "  })\n"
+        "}\n"
+        'resource "aws_ssm_parameter" "db" {\n'
+        "  value       = aws_db_instance.x.address\n"
+        '  description = "${var.name}.c9akciq32.eu-west-1.rds.amazonaws.com"\n'
+        '  tags        = { arn = "arn:aws:sqs:${var.region}:123456789012:jobs" }\n'
+        "}\n"
+    )
+    resources = {r.address: r for r in terraform.load(discover([str(tmp_path)])).resources}
+    assert found(resources["aws_iam_role_policy.api"], catalog) == {
+        ("aws-iam-proprietary-action", "policy", "dynamodb:PutItem", 6)
+    }
+    # the action in the comment is not reported; the one in the code is
+    assert found(resources["aws_iam_role_policy.json"], catalog) == {
+        ("aws-iam-proprietary-action", "policy", "sns:Publish", 12)
+    }
+    # only IAM actions are searched in unknown text: no host name, ARN or endpoint from a reference
+    assert find_markers(resources["aws_ssm_parameter.db"], catalog) == []

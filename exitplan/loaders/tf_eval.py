@@ -63,6 +63,8 @@ class Scope:
     path_module: str = "."
     local_cache: dict[str, Any] = field(default_factory=dict)
     local_busy: set[str] = field(default_factory=set)
+    #: The module instance's resources and data sources (``tf_arguments.ResourceArguments``), if any.
+    resources: Any = None
 
     def bind(self, **iterators: Any) -> Scope:
         """A scope that shares variables, locals and their cache, with more iterator names bound."""
@@ -74,6 +76,20 @@ class Scope:
             self.path_module,
             self.local_cache,
             self.local_busy,
+            self.resources,
+        )
+
+    def plain(self) -> Scope:
+        """The same scope without iterator names: the module instance's own."""
+        return Scope(
+            self.variables,
+            self.locals,
+            {},
+            self.module_value,
+            self.path_module,
+            self.local_cache,
+            self.local_busy,
+            self.resources,
         )
 
 
@@ -107,6 +123,10 @@ class Evaluator:
         except (_OutOfBudget, RecursionError):
             return Unknown(expr.text)
 
+    def within(self, expr: Expr, scope: Scope) -> Any:
+        """Evaluate inside the running top-level evaluation: same step budget, one level deeper."""
+        return self._guarded(lambda: self._eval(expr, scope), expr.text)
+
     def _eval(self, expr: Expr, scope: Scope) -> Any:
         self.steps += 1
         if self.steps > MAX_STEPS:
@@ -137,18 +157,29 @@ class Evaluator:
         return Unknown(expr.text)
 
     def _template(self, expr: Template, scope: Scope) -> Any:
-        pieces: list[str] = []
+        """The joined text; when a part is not known, ``Unknown`` of the source text with the known
+        parts substituted (``{"Resource": "${aws_sqs_queue.jobs.arn}", "Name": "jobs"}``)."""
         values = [p if isinstance(p, str) else self._eval(p, scope) for p in expr.parts]
         if len(values) == 1 and not isinstance(expr.parts[0], str):
             return values[0]  # "${x}" keeps x's type, as Terraform does
         if any(v is SECRET for v in values):
             return SECRET
-        for value in values:
+        quoted = expr.text.startswith('"')
+        known = True
+        pieces: list[str] = []
+        source: list[str] = []
+        for part, value in zip(expr.parts, values, strict=True):
             try:
-                pieces.append(to_string(value))
+                piece = to_string(value)
             except FunctionError:
-                return Unknown(expr.text)
-        return "".join(pieces)
+                known = False
+                source.append(part.text if part.text.startswith("%{") else f"${{{part.text}}}")
+                continue
+            pieces.append(piece)
+            source.append(_escape_template(piece, quoted))
+        if known:
+            return "".join(pieces)
+        return Unknown(_delimited(expr.text, "".join(source)))
 
     def _object(self, expr: ObjectExpr, scope: Scope) -> Any:
         result: dict = {}
@@ -254,6 +285,10 @@ class Evaluator:
             return self._guarded(lambda: scope.module_value(first), expr.text), steps[1:]
         if root == "path" and first == "module":
             return scope.path_module, steps[1:]
+        if scope.resources is not None and first is not None:
+            found = scope.resources.resolve(self, expr, steps, scope)
+            if found is not None:
+                return found
         return Unknown(expr.text), []
 
     def _guarded(self, compute: Callable[[], Any], text: str) -> Any:
@@ -273,15 +308,7 @@ class Evaluator:
             return Unknown(f"local.{name}")
         scope.local_busy.add(name)
         try:
-            plain = Scope(
-                scope.variables,
-                scope.locals,
-                {},
-                scope.module_value,
-                scope.path_module,
-                scope.local_cache,
-                scope.local_busy,
-            )
+            plain = scope.plain()
             value = self._guarded(lambda: self._eval(expr, plain), f"local.{name}")
         finally:
             scope.local_busy.discard(name)
@@ -308,6 +335,23 @@ class Evaluator:
 
 
 _MISSING = object()
+
+
+def _escape_template(text: str, quoted: bool) -> str:
+    text = text.replace("${", "$${").replace("%{", "%%{")
+    if quoted:
+        text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    return text
+
+
+def _delimited(original: str, body: str) -> str:
+    """``body`` inside the quotes or heredoc markers ``original`` had."""
+    if original.startswith('"') and original.endswith('"') and len(original) > 1:
+        return f'"{body}"'
+    if original.startswith("<<") and "\n" in original:
+        head, _, rest = original.partition("\n")
+        return f"{head}\n{body}{rest.rsplit(chr(10), 1)[-1]}"
+    return body
 
 
 def _index(value: Any, key: Any) -> Any:

@@ -8,15 +8,16 @@ are built lazily and cached, so a module's inputs may use another module's outpu
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Unknown
 from ..secrets import is_secret_key
-from .hcl import Body, Literal, ObjectExpr
+from .hcl import Literal, ObjectExpr
+from .tf_arguments import ResourceArguments
 from .tf_eval import SECRET, Evaluator, Scope, is_known
+from .tf_expand import UNKNOWN_BINDINGS, expand, instance_key
 from .tf_modules import Declared, ModuleDef
 
 #: Module calls nested deeper than this are not followed (a module that calls itself).
@@ -37,14 +38,6 @@ class Context:
     remember: Callable[[Any], None] = lambda value: None
 
 
-def instance_key(key: Any) -> str:
-    if key is None:
-        return ""
-    if isinstance(key, int):
-        return f"[{key}]"
-    return f"[{json.dumps(key)}]"
-
-
 def module_prefix(steps: tuple[Step, ...], keep_keys: int | None = None) -> str:
     """``module.a["k"].module.b.`` — keys kept for the first ``keep_keys`` steps (all by default)."""
     parts = []
@@ -52,33 +45,6 @@ def module_prefix(steps: tuple[Step, ...], keep_keys: int | None = None) -> str:
         keep = keep_keys is None or index < keep_keys
         parts.append(f"module.{name}{instance_key(key) if keep else ''}.")
     return "".join(parts)
-
-
-def expand(body: Body, scope: Scope, evaluator: Evaluator) -> list[tuple[Any, dict]] | None:
-    """The instance keys of a block with their ``each``/``count`` bindings; None when unknown."""
-    count = body.attributes.get("count")
-    for_each = body.attributes.get("for_each")
-    if count is not None:
-        value = evaluator.evaluate(count.expr, scope)
-        if isinstance(value, bool):
-            value = int(value)
-        if not isinstance(value, int) or value < 0 or value > 10_000:
-            return None
-        return [(index, {"count": {"index": index}}) for index in range(value)]
-    if for_each is not None:
-        value = evaluator.evaluate(for_each.expr, scope)
-        if isinstance(value, dict):
-            return [(key, {"each": {"key": key, "value": value[key]}}) for key in sorted(value)]
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return [(key, {"each": {"key": key, "value": key}}) for key in sorted(set(value))]
-        return None
-    return [(None, {})]
-
-
-UNKNOWN_BINDINGS = {
-    "each": {"key": Unknown("each.key"), "value": Unknown("each.value")},
-    "count": {"index": Unknown("count.index")},
-}
 
 
 @dataclass
@@ -105,7 +71,14 @@ class ModuleInstance:
     _outputs_busy: bool = False
 
     def __post_init__(self) -> None:
-        self.scope = Scope(self.variables, self.module.locals, {}, self.module_value, self.module.directory)
+        self.scope = Scope(
+            self.variables,
+            self.module.locals,
+            {},
+            self.module_value,
+            self.module.directory,
+            resources=ResourceArguments(self.module.resources),
+        )
         self.providers = {**self.providers, **self._own_providers()}
 
     @property
@@ -172,7 +145,7 @@ class ModuleInstance:
             definition = self.context.resolve(self.module.directory, source, key_path)
         if definition is None or self._calls_itself(definition):
             return Children("unresolved", call=call)
-        expansion = expand(call.block.body, self.scope, evaluator)
+        expansion = expand(call.block.body, self.scope, evaluator.evaluate)
         attrs = call.block.body.attributes
         mode = "count" if "count" in attrs else "for_each" if "for_each" in attrs else "single"
         if expansion is None:

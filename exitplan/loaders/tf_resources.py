@@ -9,7 +9,8 @@ from ..model import Path, Resource, Unknown
 from ..secrets import is_secret_key
 from .hcl import Body, Literal
 from .tf_eval import Scope
-from .tf_instances import UNKNOWN_BINDINGS, ModuleInstance, expand, instance_key
+from .tf_expand import UNKNOWN_BINDINGS, expand, instance_key
+from .tf_instances import ModuleInstance
 from .tf_modules import Declared
 from .tf_references import resource_references, traversals
 from .tf_secrets import SecretBook, redact_name_value
@@ -90,7 +91,7 @@ def instance_resources(instance: ModuleInstance, book: SecretBook) -> Iterator[R
     reader = BodyReader(instance, book)
     module_path = instance.prefix.removesuffix(".") or None
     for address, declared in instance.module.resources.items():
-        expansion = expand(declared.block.body, instance.scope, context.evaluator)
+        expansion = expand(declared.block.body, instance.scope, context.evaluator.evaluate)
         expanded = expansion is not None and instance.expanded
         for key, bindings in expansion if expansion is not None else [(None, UNKNOWN_BINDINGS)]:
             scope = instance.scope.bind(**bindings)
@@ -119,7 +120,7 @@ def _unresolved_module(
     instance: ModuleInstance, call: Declared, reader: BodyReader, book: SecretBook, module_path: str | None
 ) -> Resource:
     body = call.block.body
-    expansion = expand(body, instance.scope, instance.context.evaluator)
+    expansion = expand(body, instance.scope, instance.context.evaluator.evaluate)
     scope = instance.scope.bind(**UNKNOWN_BINDINGS)
     attributes, lines = reader.read(body, scope, meta=True)
     for key in ("source", "version"):

@@ -79,3 +79,16 @@ def test_long_local_chain_is_bounded():
     chain = {f"l{i}": f"local.l{i + 1}" for i in range(500)}
     chain["l500"] = '"end"'
     assert isinstance(evaluate("local.l0", chain), Unknown)
+
+
+def test_partly_known_templates_keep_their_known_text():
+    heredoc = (
+        '<<EOF\n{"Action": ["sqs:SendMessage"], "Name": "${var.queue_name}",'
+        ' "Resource": "${aws_sqs_queue.jobs.arn}"}\nEOF'
+    )
+    assert evaluate(heredoc, queue_name="jobs") == Unknown(
+        '<<EOF\n{"Action": ["sqs:SendMessage"], "Name": "jobs", "Resource": "${aws_sqs_queue.jobs.arn}"}\nEOF'
+    )
+    assert evaluate('"${var.a}-\\"q\\"-${data.x.y.z}"', a="x") == Unknown('"x-\\"q\\"-${data.x.y.z}"')
+    assert evaluate('"${var.a}/${var.b}"', a="x") == Unknown('"x/${var.b}"')
+    assert evaluate('"${var.a}-${var.p}-${var.b}"', a="x", p=SECRET) is SECRET
