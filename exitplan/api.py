@@ -149,6 +149,7 @@ def _scan(found: Discovery, config: Config, catalog_dirs: Sequence[Path], today:
         settings=config.rules,
         clouds=facts,
         needs={node: tuple(sorted(graph.successors(node))) for node in graph.nodes},
+        needed_by={node: tuple(sorted(graph.predecessors(node))) for node in graph.nodes},
     )
     findings = apply_waivers(run_rules(resources, context, config), by_id, config, today)
     scores = score_workloads(workloads, by_id, findings, roles, jurisdictions)

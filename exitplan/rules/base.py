@@ -35,6 +35,8 @@ class RuleContext:
     clouds: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     #: What each resource needs: its direct dependencies in the graph, by resource id.
     needs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The reverse: which resources need each resource directly, by resource id.
+    needed_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def option(self, rule_id: str, defaults: Mapping[str, Any], name: str) -> Any:
         return self.settings.get(rule_id, {}).get(name, defaults.get(name))

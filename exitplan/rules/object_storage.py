@@ -37,13 +37,11 @@ def check(resource: Resource, context: RuleContext):
         or resource.lockin in (None, "none")
     ):
         return
+    dependents = (
+        context.resources[d] for d in context.needed_by.get(resource.id, ()) if d in context.resources
+    )
     settings = sorted(
-        other.type
-        for other in context.resources.values()
-        if other.configuration == resource.configuration
-        and other.service_kind == "object-storage"
-        and not other.stateful
-        and any(ref.target == resource.address for ref in other.references)
+        {other.type for other in dependents if other.service_kind == "object-storage" and not other.stateful}
     )
     around = f" and its settings ({', '.join(settings)})" if settings else ""
     yield context.finding(
