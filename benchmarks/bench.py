@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -27,15 +26,16 @@ from generate_estate import generate  # noqa: E402
 
 
 def _measure(command: list[str]) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MB of the child, and its exit code."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Wall seconds, peak RSS in MB of that child alone (from wait4), and its exit code."""
     start = time.perf_counter()
-    completed = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stderr = child.stderr.read() if child.stderr else b""
+    _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if completed.returncode not in (0, 1):
-        sys.stderr.write(completed.stderr.decode(errors="replace")[-2000:])
-    return elapsed, max(peak, before) / 1024, completed.returncode
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode not in (0, 1):
+        sys.stderr.write(stderr.decode(errors="replace")[-2000:])
+    return elapsed, usage.ru_maxrss / 1024, child.returncode
 
 
 def _size_mb(root: Path) -> float:
