@@ -18,7 +18,7 @@ from .graph.workloads import WavePhase, load_wave_phases
 from .model import Edge, Resource
 
 #: Kubernetes objects are re-applied to the target cluster; their coupling is handled by findings.
-KUBERNETES_OFFERING = "Re-apply the manifest on the target's Kubernetes cluster"
+KUBERNETES_OFFERING = "re-applied on the target cluster"
 KUBERNETES_DATA_METHOD = (
     "Velero backup with file-system backup of the volumes (Kopia) restored on the target cluster, "
     "or the application's own dump and restore"

@@ -311,14 +311,57 @@ def _fill(text: str | None, values: dict[str, str]) -> str | None:
     return text
 
 
+def _main_resources(report: ScanReport, members: set[str]) -> set[str]:
+    """The members that stand for a service, not parts of one: a KMS alias is part of its key, a subnet
+    group part of its database, a lifecycle policy part of its registry. Among resources of one service
+    kind linked by an edge, the stateful ones are the service; failing that, the one the others name."""
+    linked: dict[str, set[str]] = defaultdict(set)
+    names: dict[str, set[str]] = defaultdict(set)
+    for edge in report.edges:
+        if edge.source in members and edge.target in members:
+            a, b = report.resource(edge.source), report.resource(edge.target)
+            if a.service_kind and a.service_kind == b.service_kind:
+                linked[a.id].add(b.id)
+                linked[b.id].add(a.id)
+                names[a.id].add(b.id)
+
+    def stands_alone(rid: str) -> bool:
+        if report.resource(rid).stateful or not linked[rid]:
+            return True
+        return not names[rid] and not any(report.resource(n).stateful for n in linked[rid])
+
+    return {rid for rid in members if stands_alone(rid)}
+
+
 def _terraform_sketch(report: ScanReport, plan: Plan, score: WorkloadScore) -> list[dict[str, str]]:
-    seen = {}
-    for rid in score.workload.resources:
+    """One target resource block per service the workload moves, named after the source address."""
+    blocks = {}
+    for rid in sorted(_main_resources(report, set(score.workload.resources))):
         mapping = plan.mapping_of(rid)
         resource = report.resource(rid)
-        if mapping and mapping.terraform_type and resource.source == "terraform":
-            seen.setdefault((mapping.terraform_type, resource.name), resource.address)
-    return [{"type": t, "name": n, "replaces": a} for (t, n), a in sorted(seen.items())]
+        if (
+            mapping
+            and mapping.terraform_type
+            and resource.source == "terraform"
+            and not resource.is_data_source
+        ):
+            name = re.sub(r"[^a-z0-9]+", "_", _block_name(resource).lower()).strip("_") or "main"
+            blocks.setdefault((mapping.terraform_type, name), resource.address)
+    return [{"type": t, "name": n, "replaces": a} for (t, n), a in sorted(blocks.items())]
+
+
+def _block_name(resource) -> str:
+    keys = re.findall(r'\["?([^"\]]+)"?\]', resource.address)
+    return "_".join([*keys, resource.name])
+
+
+def _gaps(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each known gap once, with the resources it concerns."""
+    concerned: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        for gap in row["gaps"]:
+            concerned[gap].append(row["address"])
+    return [{"gap": gap, "resources": sorted(set(addresses))} for gap, addresses in sorted(concerned.items())]
 
 
 def build_documents(report: ScanReport, plan: Plan, date: str | None = None) -> Documents:
@@ -351,6 +394,7 @@ def build_documents(report: ScanReport, plan: Plan, date: str | None = None) -> 
             "diagram": _workload_mermaid(report, score),
             "procedures": _steps(report, plan, score, procedures),
             "sketch": _terraform_sketch(report, plan, score),
+            "gaps": _gaps([_resource_row(report, plan, rid) for rid in workload.resources]),
             "stateful": [
                 _resource_row(report, plan, rid)
                 for rid in workload.resources
