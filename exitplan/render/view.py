@@ -364,6 +364,59 @@ def _gaps(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"gap": gap, "resources": sorted(set(addresses))} for gap, addresses in sorted(concerned.items())]
 
 
+#: Attributes that show how a data store survives failures, and how to word them (observed, not promised).
+_RESILIENCE = {
+    "multi_az": lambda v: "multi-AZ" if v is True else None,
+    "backup_retention_period": lambda v: f"backups kept {v} days" if isinstance(v, int) and v > 0 else None,
+    "point_in_time_recovery": lambda v: "point-in-time recovery" if _enabled(v) else None,
+    "deletion_protection": lambda v: "deletion protection" if v is True else None,
+    "deletion_protection_enabled": lambda v: "deletion protection" if v is True else None,
+}
+
+
+_DATA_STORES = frozenset(
+    {
+        "relational-database",
+        "nosql-database",
+        "document-database",
+        "cache",
+        "data-warehouse",
+        "search",
+        "object-storage",
+        "file-storage",
+        "block-volume",
+    }
+)
+
+
+def _enabled(value: Any) -> bool:
+    blocks = value if isinstance(value, list) else [value]
+    return any(isinstance(b, dict) and b.get("enabled") is True for b in blocks)
+
+
+def _resilience(report: ScanReport, score: WorkloadScore) -> dict[str, Any]:
+    """Signals of criticality and recovery the code shows: replicas, autoscaling, disruption budgets,
+    and what protects the data (suggestions for Section 3, which people confirm)."""
+    members = [report.resource(rid) for rid in score.workload.resources]
+    anchor = report.resource(score.workload.anchor) if score.workload.anchor else None
+    replicas = (
+        anchor.get("spec", "replicas") if anchor is not None and anchor.source == "kubernetes" else None
+    )
+    data = []
+    for resource in members:
+        if resource.service_kind in _DATA_STORES and resource.stateful and not resource.is_data_source:
+            shown = [word(resource.attributes.get(key)) for key, word in _RESILIENCE.items()]
+            data.append(f"{resource.address}: {', '.join(w for w in shown if w) or 'none in the code'}")
+    return {
+        "replicas": replicas if isinstance(replicas, int) else None,
+        "autoscaling": any(r.type in ("HorizontalPodAutoscaler", "ScaledObject") for r in members),
+        "disruption_budget": any(
+            r.type == "PodDisruptionBudget" and r.id not in score.workload.shared for r in members
+        ),
+        "data": sorted(data),
+    }
+
+
 def build_documents(report: ScanReport, plan: Plan, date: str | None = None) -> Documents:
     procedures = load_procedures(report.catalog_dirs)
     target: Target = plan.target
@@ -394,6 +447,7 @@ def build_documents(report: ScanReport, plan: Plan, date: str | None = None) -> 
             "diagram": _workload_mermaid(report, score),
             "procedures": _steps(report, plan, score, procedures),
             "sketch": _terraform_sketch(report, plan, score),
+            "resilience": _resilience(report, score),
             "gaps": _gaps([_resource_row(report, plan, rid) for rid in workload.resources]),
             "stateful": [
                 _resource_row(report, plan, rid)
