@@ -108,18 +108,27 @@ def movable(resource: Resource) -> bool:
 
 
 def break_cycles(graph: nx.DiGraph) -> tuple[nx.DiGraph, tuple[Edge, ...]]:
-    """A copy of ``graph`` without cycles, and the edges removed to get there."""
+    """A copy of ``graph`` without cycles, and the edges removed to get there.
+
+    Only strongly connected components can hold cycles, so each is worked on alone: in each cycle
+    found, the weakest edge goes (inferred before explicit, then the last in sorted order)."""
     acyclic = graph.copy()
     removed: list[Edge] = []
-    while True:
-        try:
-            cycle = nx.find_cycle(acyclic)
-        except nx.NetworkXNoCycle:
-            return acyclic, tuple(sorted(removed))
-        candidates = [(u, v, edge) for u, v in cycle for edge in acyclic.edges[u, v]["edges"]]
-        u, v, weakest = max(candidates, key=lambda c: (c[2].confidence != "explicit", c[2]))
-        removed.extend(acyclic.edges[u, v]["edges"])
-        acyclic.remove_edge(u, v)
+    for component in sorted(nx.strongly_connected_components(graph), key=min):
+        if len(component) < 2:
+            continue
+        knot = acyclic.subgraph(component).copy()
+        while True:
+            try:
+                cycle = nx.find_cycle(knot)
+            except nx.NetworkXNoCycle:
+                break
+            candidates = [(u, v, edge) for u, v in cycle for edge in knot.edges[u, v]["edges"]]
+            u, v, _ = max(candidates, key=lambda c: (c[2].confidence != "explicit", c[2]))
+            removed.extend(knot.edges[u, v]["edges"])
+            knot.remove_edge(u, v)
+            acyclic.remove_edge(u, v)
+    return acyclic, tuple(sorted(removed))
 
 
 def phase_of(resource: Resource, phases: Sequence[WavePhase]) -> int:

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from exitplan.markers import format_path
@@ -94,12 +94,10 @@ class ObjectIndex:
 
     def __init__(self, resources: Iterable[Resource]) -> None:
         self._objects: dict[tuple[str, str, str | None, str], Resource] = {}
-        self._by_kind: dict[tuple[str, str], list[Resource]] = defaultdict(list)
         for resource in resources:
             if resource.source == "kubernetes":
                 key = (resource.configuration, resource.type, namespace_of(resource), resource.name)
                 self._objects.setdefault(key, resource)
-                self._by_kind[(resource.configuration, resource.type)].append(resource)
 
     def get(self, near: Resource, kind: str, name: Any, namespace: Any = None) -> Resource | None:
         """The object ``kind``/``name`` in ``near``'s configuration and namespace (or ``namespace``)."""
@@ -110,9 +108,6 @@ class ObjectIndex:
         else:
             space = namespace if isinstance(namespace, str) and namespace else namespace_of(near)
         return self._objects.get((near.configuration, kind, space, name))
-
-    def of_kind(self, configuration: str, kind: str) -> Sequence[Resource]:
-        return self._by_kind.get((configuration, kind), ())
 
 
 class PodIndex:

@@ -287,15 +287,6 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def workload_of(workloads: Sequence[Workload]) -> dict[str, list[str]]:
-    """Resource id → ids of the workloads it belongs to."""
-    index: dict[str, list[str]] = defaultdict(list)
-    for workload in workloads:
-        for rid in workload.resources:
-            index[rid].append(workload.id)
-    return index
-
-
 def apply_overrides(workloads: Sequence[Workload], overrides: Sequence, resources: dict[str, Resource]):
     """Move the resources each override names (globs over ids and addresses) into a workload of that name."""
     if not overrides:

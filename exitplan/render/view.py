@@ -11,8 +11,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
-
 from ..api import ScanReport
 from ..catalog import Target
 from ..model import REDACTED
@@ -587,11 +585,3 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date) -> dict[
         "timeline": [{"when": w, "what": x, "basis": b} for w, x, b in SWITCHING_TIMELINE],
         "waived": [f for s in scores for f in _findings(s, waived=True)],
     }
-
-
-def workload_graph_for(report: ScanReport) -> nx.DiGraph:
-    graph = nx.DiGraph()
-    for source, targets in workload_dependencies(report).items():
-        for target in targets:
-            graph.add_edge(source, target)
-    return graph

@@ -96,7 +96,3 @@ def cloud_service(resource: Resource, service_kind: str) -> bool:
         and resource.lockin not in (None, "none")
         and resource.stateful
     )
-
-
-def category_of(rule_id: str) -> str:
-    return CATEGORIES.get(int(rule_id[2]), "other")
