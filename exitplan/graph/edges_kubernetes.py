@@ -222,52 +222,37 @@ def pod_spec_references(workload: Resource, context: Context) -> Iterator[Edge]:
     )
 
 
+#: What a volume (or a projected volume's source) names: (kind, edge kind, path inside the volume).
+_VOLUME_REFERENCES = (
+    ("ConfigMap", "uses-configmap", ("configMap", "name")),
+    ("Secret", "uses-secret", ("secret", "secretName")),
+    ("PersistentVolumeClaim", "claims-volume", ("persistentVolumeClaim", "claimName")),
+    ("SecretProviderClass", "uses-secret-provider-class", ("csi", "volumeAttributes", "secretProviderClass")),
+)
+_PROJECTED_REFERENCES = (
+    ("ConfigMap", "uses-configmap", ("configMap", "name")),
+    ("Secret", "uses-secret", ("secret", "name")),
+)
+
+
 def _volumes(workload: Resource, context: Context, spec: AttrPath) -> Iterator[Edge]:
     for i, volume in enumerate(workload.get(*spec, "volumes", default=[]) or []):
         if not isinstance(volume, Mapping):
             continue
         at = (*spec, "volumes", i)
-        yield from _link(
-            context,
-            workload,
-            "ConfigMap",
-            "uses-configmap",
-            workload.get(*at, "configMap", "name"),
-            (*at, "configMap", "name"),
-        )
-        yield from _secret(
-            workload, context, workload.get(*at, "secret", "secretName"), (*at, "secret", "secretName")
-        )
-        yield from _link(
-            context,
-            workload,
-            "PersistentVolumeClaim",
-            "claims-volume",
-            workload.get(*at, "persistentVolumeClaim", "claimName"),
-            (*at, "persistentVolumeClaim", "claimName"),
-        )
-        provider_class = (*at, "csi", "volumeAttributes", "secretProviderClass")
-        yield from _link(
-            context,
-            workload,
-            "SecretProviderClass",
-            "uses-secret-provider-class",
-            workload.get(*provider_class),
-            provider_class,
-        )
+        yield from _references(workload, context, at, _VOLUME_REFERENCES)
         for j, _source in enumerate(workload.get(*at, "projected", "sources", default=[]) or []):
-            source = (*at, "projected", "sources", j)
-            yield from _link(
-                context,
-                workload,
-                "ConfigMap",
-                "uses-configmap",
-                workload.get(*source, "configMap", "name"),
-                (*source, "configMap", "name"),
-            )
-            yield from _secret(
-                workload, context, workload.get(*source, "secret", "name"), (*source, "secret", "name")
-            )
+            yield from _references(workload, context, (*at, "projected", "sources", j), _PROJECTED_REFERENCES)
+
+
+def _references(workload: Resource, context: Context, at: AttrPath, references) -> Iterator[Edge]:
+    for kind, edge_kind, inner in references:
+        path = (*at, *inner)
+        name = workload.get(*path)
+        if kind == "Secret":
+            yield from _secret(workload, context, name, path) if name is not None else ()
+        else:
+            yield from _link(context, workload, kind, edge_kind, name, path)
 
 
 def _container_refs(workload: Resource, context: Context, container: AttrPath) -> Iterator[Edge]:
