@@ -180,7 +180,10 @@ def graph(paths, fmt, workload, output, config_path, catalog_dirs, quiet, no_cac
 )
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when the committed plan is stale.")
 @click.option(
-    "--date", "plan_date", help="Date to print in the document control (default: none, for stable output)."
+    "--date",
+    "plan_date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Date (YYYY-MM-DD) to record in the document control; without it the output carries no date.",
 )
 @_shared_options
 @_errors_as_exit_codes
@@ -194,7 +197,7 @@ def plan(
 
     chosen = load_target(target, _catalog_dirs(paths, config_path, catalog_dirs))
     report = _run_scan(paths, config_path, catalog_dirs, quiet, no_progress, no_cache)
-    files = plan_documents(report, chosen, date=plan_date)
+    files = plan_documents(report, chosen, date=plan_date.date().isoformat() if plan_date else None)
     if check:
         result = check_plan(out_dir, files)
         if not result.ok:

@@ -135,3 +135,15 @@ def test_any_edit_in_any_region_survives_regeneration(tmp_path_factory, edits):
     for (name, region_id), text in edits.items():
         body = text if text.endswith("\n") or not text else text + "\n"
         assert extract((out / name).read_text())[region_id] == body
+
+
+def test_the_plan_carries_a_date_only_when_asked(tmp_path):
+    dated = run(
+        "plan", EXAMPLE, "--target", "openstack", "--out", tmp_path / "a", "--date", "2026-11-29", "-q"
+    )
+    assert dated.exit_code == 0
+    assert "| Generated on | 2026-11-29 |" in (tmp_path / "a" / "EXIT-PLAN.md").read_text()
+    assert run("plan", EXAMPLE, "--target", "openstack", "--out", tmp_path / "b", "-q").exit_code == 0
+    assert "2026-11-29" not in (tmp_path / "b" / "EXIT-PLAN.md").read_text()
+    bad = run("plan", EXAMPLE, "--target", "openstack", "--out", tmp_path / "c", "--date", "yesterday")
+    assert bad.exit_code == 2 and "--date" in bad.stderr
