@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import time
 import traceback
 from pathlib import Path
 
@@ -83,13 +84,21 @@ def _run_scan(paths, config_path, catalog_dirs, quiet, no_progress, no_cache=Fal
     show_progress = not (quiet or no_progress) and sys.stderr.isatty()
     if show_progress:
         click.echo(f"exitplan: scanning {', '.join(paths) or '.'} …", err=True)
-    return scan(
+    started = time.perf_counter()
+    report = scan(
         list(paths) or ["."],
         config_path=config_path,
         stdin_text=stdin_text,
         catalog_dirs=catalog_dirs,
         use_cache=not no_cache,
     )
+    if show_progress:
+        click.echo(
+            f"exitplan: {len(report.inputs)} files, {len(report.resources)} resources, "
+            f"{len(report.workloads)} workloads in {time.perf_counter() - started:.1f} s",
+            err=True,
+        )
+    return report
 
 
 def _catalog_dirs(paths, config_path, catalog_dirs) -> list[Path]:
