@@ -213,3 +213,15 @@ def test_coverage_counts_classified_and_lists_unclassified_types(catalog):
         "gcp": {"resources": 1, "classified": 1, "unclassified_types": []},
         "none": {"resources": 1, "classified": 1, "unclassified_types": []},
     }
+
+
+def test_azapi_sub_resource_types_fall_to_their_service_family():
+    from exitplan.classify import classify
+    from exitplan.service_catalog import load_service_catalog
+    from tests.factories import tf
+
+    domain = tf(
+        "azapi_resource", "d", attributes={"type": "Microsoft.Communication/emailServices/domains@2023-04-01"}
+    )
+    (classified,) = classify([domain], load_service_catalog())
+    assert (classified.cloud, classified.service_kind, classified.interface) == ("azure", "email", "smtp")
