@@ -1,0 +1,315 @@
+"""The view of one workload's runbook: what it is, what it needs, its mapping, findings and steps.
+
+Values are computed and sorted here; the templates under templates/workload/ only print them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+from ..api import ScanReport
+from ..model import REDACTED
+from ..plan import Plan
+from ..procedures import PHASES, procedure_for
+from ..rules import BY_ID
+from ..scoring import WorkloadScore
+
+#: Weeks of work per effort size, as a range: the basis of the time-to-exit estimate.
+EFFORT_WEEKS = {"S": (1, 2), "M": (2, 4), "L": (4, 8), "XL": (8, 16)}
+
+
+def workload_view(report: ScanReport, plan: Plan, score: WorkloadScore, needs, procedures) -> dict[str, Any]:
+    workload = score.workload
+    weeks = EFFORT_WEEKS[score.effort]
+    return {
+        "id": workload.id,
+        "name": workload.name,
+        "configuration": workload.configuration,
+        "role": workload.role,
+        "anchor": report.resource(workload.anchor).address if workload.anchor else "",
+        "score": score.score,
+        "grade": score.grade,
+        "state": score.state,
+        "effort": score.effort,
+        "weeks": f"{weeks[0]}–{weeks[1]}",
+        "resources": [_resource_row(report, plan, rid) for rid in workload.resources],
+        "shared": [report.resource(rid).address for rid in workload.shared],
+        "depends_on": sorted(needs.get(workload.id, ())),
+        "used_by": sorted(w for w, deps in needs.items() if workload.id in deps),
+        "findings": findings_view(score, waived=False),
+        "waived": findings_view(score, waived=True),
+        "exposure": score.exposure,
+        "diagram": _workload_mermaid(report, score),
+        "procedures": _steps(report, plan, score, procedures),
+        "sketch": _terraform_sketch(report, plan, score),
+        "resilience": _resilience(report, score),
+        "gaps": _gaps([_resource_row(report, plan, rid) for rid in workload.resources]),
+        "stateful": [
+            _resource_row(report, plan, rid)
+            for rid in workload.resources
+            if report.resource(rid).stateful and not report.resource(rid).is_data_source
+        ],
+        "target": plan.target,
+    }
+
+
+def _resource_row(report: ScanReport, plan: Plan, rid: str) -> dict[str, Any]:
+    resource = report.resource(rid)
+    mapping = plan.mapping_of(rid)
+    return {
+        "id": rid,
+        "address": resource.address,
+        "type": resource.type,
+        "kind": resource.service_kind or "",
+        "interface": resource.interface or "",
+        "where": f"{resource.file}:{resource.line}",
+        "stateful": resource.stateful,
+        "wave": plan.wave_of(rid),
+        "offering": (mapping.offering if mapping else None) or "",
+        "instead": (mapping.instead if mapping else None) or "",
+        "managed": bool(mapping and mapping.managed),
+        "terraform_type": (mapping.terraform_type if mapping else None) or "",
+        "method": (mapping.method if mapping else None) or "",
+        "tools": ", ".join(mapping.tools) if mapping else "",
+        "gaps": list(mapping.gaps) if mapping else [],
+    }
+
+
+def findings_view(score: WorkloadScore, waived: bool) -> list[dict[str, Any]]:
+    chosen = score.waived if waived else score.active
+    return [
+        {
+            "rule": f.rule,
+            "name": BY_ID[f.rule].NAME if f.rule in BY_ID else f.rule,
+            "resource": f.resource,
+            "where": f"{f.file}:{f.line}",
+            "message": f.message,
+            "evidence": f.evidence,
+            "weight": f.weight,
+            "reason": f.waiver_reason or "",
+        }
+        for f in sorted(chosen, key=lambda f: (-f.weight, f.rule, f.resource))
+    ]
+
+
+def _node_label(resource) -> str:
+    return f"{resource.address} · {resource.service_kind}" if resource.service_kind else resource.address
+
+
+def _workload_mermaid(report: ScanReport, score: WorkloadScore) -> dict[str, Any]:
+    """What this workload needs: edges from its own resources, and edges among its members. A shared
+    member's links to other workloads belong in those workloads' diagrams."""
+    members = set(score.workload.resources)
+    shared = set(score.workload.shared)
+    chosen = [
+        e for e in report.edges if e.source in members and (e.target in members or e.source not in shared)
+    ]
+    outside = {e.target for e in chosen} - members
+    nodes = [
+        {
+            "id": rid,
+            "label": _node_label(report.resource(rid)),
+            "stateful": report.resource(rid).stateful,
+            "outside": rid in outside,
+        }
+        for rid in [*sorted(members), *sorted(outside)]
+    ]
+    edges = [
+        {"source": e.source, "target": e.target, "kind": e.kind, "explicit": e.confidence == "explicit"}
+        for e in chosen
+    ]
+    return {"nodes": nodes, "edges": edges}
+
+
+def _steps(report: ScanReport, plan: Plan, score: WorkloadScore, procedures) -> list[dict[str, Any]]:
+    """One procedure per distinct (service kind, interface, kind) among the workload's movable resources."""
+    groups: dict[str, dict[str, Any]] = {}
+    for rid in score.workload.resources:
+        resource = report.resource(rid)
+        if resource.is_data_source:
+            continue
+        procedure = procedure_for(
+            procedures,
+            source=resource.source,
+            service_kind=resource.service_kind,
+            interface=resource.interface,
+            kubernetes_kind=resource.type if resource.source == "kubernetes" else None,
+        )
+        group = groups.setdefault(
+            procedure.id,
+            {
+                "id": procedure.id,
+                "title": procedure.title,
+                "downtime": procedure.downtime,
+                "resources": [],
+                "ids": [],
+                "phases": procedure.steps,
+                "wave": 0,
+            },
+        )
+        group["resources"].append(resource.address)
+        group["ids"].append(rid)
+        group["wave"] = max(group["wave"], plan.wave_of(rid) or 0)
+    for group in groups.values():
+        group["fill"] = _placeholders(report.resource(group["ids"][0])) if len(group["ids"]) == 1 else {}
+    ordered = sorted(groups.values(), key=lambda g: (g["wave"], g["id"]))
+    return [
+        {
+            **group,
+            "resources": sorted(group["resources"]),
+            "phases": [
+                {
+                    "name": phase,
+                    "steps": [
+                        {"text": _fill(s.text, group["fill"]), "command": _fill(s.command, group["fill"])}
+                        for s in group["phases"].get(phase, ())
+                    ],
+                }
+                for phase in PHASES
+                if group["phases"].get(phase)
+            ],
+        }
+        for group in ordered
+    ]
+
+
+#: Attributes that hold the name a service knows a resource by, in order of preference.
+_NAME_ATTRIBUTES = (
+    "name",
+    "bucket",
+    "identifier",
+    "function_name",
+    "table_name",
+    "cluster_name",
+    "queue_name",
+)
+#: Only plain names are put into commands; anything else stays a placeholder for a person to fill.
+_SAFE_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/@-]*$")
+
+
+def _placeholders(resource) -> dict[str, str]:
+    """Values for the placeholders a runbook may fill from the code: only names, never secrets."""
+    name = (
+        next(
+            (v for v in (resource.attributes.get(a) for a in _NAME_ATTRIBUTES) if isinstance(v, str)),
+            resource.name,
+        )
+        if resource.source == "terraform"
+        else resource.name
+    )
+    values = {"<SOURCE_NAME>": name, "<NAMESPACE>": resource.namespace, "<REGION>": resource.region}
+    return {k: v for k, v in values.items() if isinstance(v, str) and _SAFE_VALUE.match(v) and v != REDACTED}
+
+
+def _fill(text: str | None, values: dict[str, str]) -> str | None:
+    for placeholder, value in values.items():
+        text = text.replace(placeholder, value) if text else text
+    return text
+
+
+def _main_resources(report: ScanReport, members: set[str]) -> set[str]:
+    """The members that stand for a service, not parts of one: a KMS alias is part of its key, a subnet
+    group part of its database, a lifecycle policy part of its registry. Among resources of one service
+    kind linked by an edge, the stateful ones are the service; failing that, the one the others name."""
+    linked: dict[str, set[str]] = defaultdict(set)
+    names: dict[str, set[str]] = defaultdict(set)
+    for edge in report.edges:
+        if edge.source in members and edge.target in members:
+            a, b = report.resource(edge.source), report.resource(edge.target)
+            if a.service_kind and a.service_kind == b.service_kind:
+                linked[a.id].add(b.id)
+                linked[b.id].add(a.id)
+                names[a.id].add(b.id)
+
+    def stands_alone(rid: str) -> bool:
+        if report.resource(rid).stateful or not linked[rid]:
+            return True
+        return not names[rid] and not any(report.resource(n).stateful for n in linked[rid])
+
+    return {rid for rid in members if stands_alone(rid)}
+
+
+def _terraform_sketch(report: ScanReport, plan: Plan, score: WorkloadScore) -> list[dict[str, str]]:
+    """One target resource block per service the workload moves, named after the source address."""
+    blocks = {}
+    for rid in sorted(_main_resources(report, set(score.workload.resources))):
+        mapping = plan.mapping_of(rid)
+        resource = report.resource(rid)
+        if (
+            mapping
+            and mapping.terraform_type
+            and resource.source == "terraform"
+            and not resource.is_data_source
+        ):
+            name = re.sub(r"[^a-z0-9]+", "_", _block_name(resource).lower()).strip("_") or "main"
+            blocks.setdefault((mapping.terraform_type, name), resource.address)
+    return [{"type": t, "name": n, "replaces": a} for (t, n), a in sorted(blocks.items())]
+
+
+def _block_name(resource) -> str:
+    keys = re.findall(r'\["?([^"\]]+)"?\]', resource.address)
+    return "_".join([*keys, resource.name])
+
+
+def _gaps(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each known gap once, with the resources it concerns."""
+    concerned: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        for gap in row["gaps"]:
+            concerned[gap].append(row["address"])
+    return [{"gap": gap, "resources": sorted(set(addresses))} for gap, addresses in sorted(concerned.items())]
+
+
+#: Attributes that show how a data store survives failures, and how to word them (observed, not promised).
+_RESILIENCE = {
+    "multi_az": lambda v: "multi-AZ" if v is True else None,
+    "backup_retention_period": lambda v: f"backups kept {v} days" if isinstance(v, int) and v > 0 else None,
+    "point_in_time_recovery": lambda v: "point-in-time recovery" if _enabled(v) else None,
+    "deletion_protection": lambda v: "deletion protection" if v is True else None,
+    "deletion_protection_enabled": lambda v: "deletion protection" if v is True else None,
+}
+
+
+_DATA_STORES = frozenset(
+    {
+        "relational-database",
+        "nosql-database",
+        "document-database",
+        "cache",
+        "data-warehouse",
+        "search",
+        "object-storage",
+        "file-storage",
+        "block-volume",
+    }
+)
+
+
+def _enabled(value: Any) -> bool:
+    blocks = value if isinstance(value, list) else [value]
+    return any(isinstance(b, dict) and b.get("enabled") is True for b in blocks)
+
+
+def _resilience(report: ScanReport, score: WorkloadScore) -> dict[str, Any]:
+    """Signals of criticality and recovery the code shows: replicas, autoscaling, disruption budgets,
+    and what protects the data (suggestions for Section 3, which people confirm)."""
+    members = [report.resource(rid) for rid in score.workload.resources]
+    anchor = report.resource(score.workload.anchor) if score.workload.anchor else None
+    replicas = (
+        anchor.get("spec", "replicas") if anchor is not None and anchor.source == "kubernetes" else None
+    )
+    data = []
+    for resource in members:
+        if resource.service_kind in _DATA_STORES and resource.stateful and not resource.is_data_source:
+            shown = [word(resource.attributes.get(key)) for key, word in _RESILIENCE.items()]
+            data.append(f"{resource.address}: {', '.join(w for w in shown if w) or 'none in the code'}")
+    return {
+        "replicas": replicas if isinstance(replicas, int) else None,
+        "autoscaling": any(r.type in ("HorizontalPodAutoscaler", "ScaledObject") for r in members),
+        "disruption_budget": any(
+            r.type == "PodDisruptionBudget" and r.id not in score.workload.shared for r in members
+        ),
+        "data": sorted(data),
+    }
