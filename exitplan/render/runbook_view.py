@@ -124,9 +124,10 @@ def _workload_mermaid(report: ScanReport, score: WorkloadScore) -> dict[str, Any
 
 
 def _steps(report: ScanReport, plan: Plan, score: WorkloadScore, procedures) -> list[dict[str, Any]]:
-    """One procedure per distinct (service kind, interface, kind) among the workload's movable resources."""
+    """One procedure per distinct (service kind, interface, kind) among the workload's movable resources.
+    Parts (a KMS alias, a subnet group) move with the service they belong to and get no procedure."""
     groups: dict[str, dict[str, Any]] = {}
-    for rid in score.workload.resources:
+    for rid in sorted(_main_resources(report, set(score.workload.resources))):
         resource = report.resource(rid)
         if resource.is_data_source:
             continue
@@ -211,22 +212,25 @@ def _fill(text: str | None, values: dict[str, str]) -> str | None:
 
 def _main_resources(report: ScanReport, members: set[str]) -> set[str]:
     """The members that stand for a service, not parts of one: a KMS alias is part of its key, a subnet
-    group part of its database, a lifecycle policy part of its registry. Among resources of one service
-    kind linked by an edge, the stateful ones are the service; failing that, the one the others name."""
-    linked: dict[str, set[str]] = defaultdict(set)
+    group part of its database, a role policy part of its role. Among resources of one service kind
+    linked by an edge, a stateful one is the service; a resource that only names others of its kind
+    (and that nothing of its kind names) is a part of them."""
     names: dict[str, set[str]] = defaultdict(set)
+    named_by: dict[str, set[str]] = defaultdict(set)
     for edge in report.edges:
         if edge.source in members and edge.target in members:
             a, b = report.resource(edge.source), report.resource(edge.target)
             if a.service_kind and a.service_kind == b.service_kind:
-                linked[a.id].add(b.id)
-                linked[b.id].add(a.id)
                 names[a.id].add(b.id)
+                named_by[b.id].add(a.id)
 
     def stands_alone(rid: str) -> bool:
-        if report.resource(rid).stateful or not linked[rid]:
+        linked = names[rid] | named_by[rid]
+        if report.resource(rid).stateful or not linked:
             return True
-        return not names[rid] and not any(report.resource(n).stateful for n in linked[rid])
+        if any(report.resource(n).stateful for n in linked):
+            return False
+        return not (names[rid] and not named_by[rid])
 
     return {rid for rid in members if stands_alone(rid)}
 
