@@ -171,6 +171,18 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date) -> dict[
                 "method": (plan.mapping_of(r.id).method if plan.mapping_of(r.id) else "") or "",
             }
             for r in sorted(stateful, key=lambda r: r.id)
+        ]
+        + [
+            {
+                "address": report.resource(s.workload.anchor).address,
+                "workload": s.workload.id,
+                "kind": "ephemeral state (a data store without a persistent volume)",
+                "interface": "",
+                "location": "in-pod, lost on restart",
+                "method": "Nothing to copy; decide whether this data should persist at the target",
+            }
+            for s in scores
+            if s.state == "ephemeral-state" and s.workload.anchor
         ],
         "key_custody": sorted({s.exposure.key_custody for s in scores if s.exposure.clouds}),
         "waves": [

@@ -147,3 +147,10 @@ def test_the_plan_carries_a_date_only_when_asked(tmp_path):
     assert "2026-11-29" not in (tmp_path / "b" / "EXIT-PLAN.md").read_text()
     bad = run("plan", EXAMPLE, "--target", "openstack", "--out", tmp_path / "c", "--date", "yesterday")
     assert bad.exit_code == 2 and "--date" in bad.stderr
+
+
+def test_ephemeral_state_is_listed_in_the_data_inventory(tmp_path):
+    bundle = Path(__file__).resolve().parents[1] / "fixtures" / "kubernetes" / "microservices"
+    assert run("plan", bundle, "--target", "hetzner", "--out", tmp_path, "-q").exit_code == 0
+    plan = (tmp_path / "EXIT-PLAN.md").read_text()
+    assert "| `Deployment/default/redis-cart` | redis-cart | ephemeral state" in plan
