@@ -7,6 +7,11 @@ write (``id``, ``arn``, ``endpoint``) stay ``Unknown``. Secret-named arguments (
 ``name``/``value`` pairs inside an argument) are ``SECRET``, so a reference never carries a secret
 literal out of the block that holds it. Arguments are evaluated lazily, once per instance, inside the
 step budget of the expression that refers to them; a reference cycle ends in ``Unknown``.
+
+A reference to a whole instance (``aws_iam_role.api``, ``aws_ecr_repository.service["api"]``) is an
+``InstanceObject`` whose arguments are read when an expression reaches them; a reference to all
+instances of a ``for_each`` resource is a map of them by instance key, of a ``count`` resource a list —
+so ``for_each = aws_ecr_repository.service`` has that resource's keys, ``each.value`` the instance.
 """
 
 from __future__ import annotations
@@ -17,8 +22,8 @@ from typing import Any
 from ..model import Unknown
 from ..secrets import is_secret_key
 from .hcl import Body, Traversal
-from .tf_eval import SECRET, Evaluator, Scope
-from .tf_expand import expand
+from .tf_eval import SECRET, Evaluator, LazyObject, Scope
+from .tf_expand import expand, instance_key
 from .tf_functions import to_string
 
 #: Meta-arguments and meta-blocks: not arguments a reference can read.
@@ -31,8 +36,10 @@ Steps = list  # [("attr", name) | ("index", Expr) | ("splat", None)]
 class ResourceArguments:
     """The resources and data sources of one module instance, as values references can read."""
 
-    def __init__(self, resources: Mapping[str, Any]) -> None:
+    def __init__(self, resources: Mapping[str, Any], steps: tuple = (), prefix: str = "") -> None:
         self.resources = resources  # address → tf_modules.Declared
+        self.steps = steps  # the module instance's steps (tf_instances.Step), for instance addresses
+        self.prefix = prefix  # its address prefix: ``module.a["k"].``
         self._values: dict[tuple, Any] = {}
         self._expansions: dict[str, dict[Any, dict] | None] = {}
         self._busy: set[tuple] = set()
@@ -64,16 +71,26 @@ class ResourceArguments:
             return values, [("splat", None), *rest[2:]]
         key = None
         if repeated:
-            if not rest or rest[0][0] != "index":
-                return unknown  # the whole collection of instances: not modelled
+            if not rest:
+                objects = {k: self._object(evaluator, declared, k, b, scope) for k, b in instances.items()}
+                return (list(objects.values()) if "count" in attributes else objects), []
+            if rest[0][0] != "index":
+                return unknown
             key = _key(evaluator.within(rest[0][1], scope), "count" in attributes)
             rest = rest[1:]
             if key is None or key not in instances:
                 return unknown
+        if not rest:
+            return self._object(evaluator, declared, key, instances[key], scope), []
         value = self._read(evaluator, declared, key, instances[key], rest[:1], scope)
         if isinstance(value, Unknown):
             return unknown
         return value, rest[1:]
+
+    def _object(
+        self, evaluator: Evaluator, declared: Any, key: Any, binding: dict, scope: Scope
+    ) -> InstanceObject:
+        return InstanceObject(self, evaluator, declared, key, binding, scope.plain())
 
     def _instances(self, evaluator: Evaluator, address: str, body: Body, plain: Scope) -> dict | None:
         if address in self._expansions:
@@ -109,6 +126,44 @@ class ResourceArguments:
             self._busy.discard(marker)
         self._values[marker] = value
         return value
+
+
+class InstanceObject(LazyObject):
+    """One instance of a resource or data source of a module instance, as a value: its configured
+    arguments are read (once, cached by ``ResourceArguments``) when an expression reaches them."""
+
+    def __init__(
+        self,
+        owner: ResourceArguments,
+        evaluator: Evaluator,
+        declared: Any,
+        key: Any,
+        binding: dict,
+        scope: Scope,
+    ) -> None:
+        self.owner = owner
+        self.evaluator = evaluator
+        self.declared = declared
+        self.key = key
+        self.binding = binding
+        self.scope = scope
+        self.steps = owner.steps
+        self.address = declared.address  # inside its module instance
+        self.text = owner.prefix + declared.address + instance_key(key)
+
+    def attribute(self, name: str) -> Any:
+        return self.owner._read(
+            self.evaluator, self.declared, self.key, self.binding, [("attr", name)], self.scope
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, InstanceObject) and (other.owner, other.text) == (self.owner, self.text)
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __repr__(self) -> str:
+        return f"InstanceObject({self.text})"
 
 
 def _address(root: str | None, steps: Steps) -> tuple[str | None, Steps]:

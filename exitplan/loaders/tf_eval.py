@@ -52,6 +52,20 @@ class _OutOfBudget(Exception):
     pass
 
 
+class LazyObject:
+    """An object value whose attributes are computed when read: a resource instance, whose configured
+    arguments Terraform knows at plan time and whose computed attributes (``id``, ``arn``) it does not.
+    Counts as not fully known, so functions and operators over it give ``Unknown``; stored as
+    ``Unknown(text)``."""
+
+    #: The address of what the object stands for (``aws_ecr_repository.service["api"]``).
+    text: str = ""
+
+    def attribute(self, name: str) -> Any:
+        """The value of attribute ``name``; ``Unknown`` when it is not known."""
+        raise NotImplementedError
+
+
 @dataclass
 class Scope:
     """What names mean while evaluating one module instance's expressions."""
@@ -96,6 +110,8 @@ class Scope:
 def contains(value: Any, kind: type | object) -> bool:
     """True when ``value`` is, or holds somewhere inside, an ``Unknown`` (kind=Unknown) or ``SECRET``."""
     if kind is SECRET and value is SECRET:
+        return True
+    if kind is Unknown and isinstance(value, LazyObject):
         return True
     if isinstance(kind, type) and isinstance(value, kind):
         return True
@@ -328,6 +344,11 @@ class Evaluator:
                 rest = steps[position + 1 :]
                 return [self._apply_steps(item, rest, expr, scope) for item in items]
             key = argument if kind == "attr" else self._eval(argument, scope)
+            if isinstance(value, LazyObject):
+                value = value.attribute(key) if isinstance(key, str) else Unknown()
+                if isinstance(value, Unknown):
+                    return Unknown(expr.text)
+                continue
             value = _index(value, key)
             if value is _MISSING:
                 return Unknown(expr.text)
@@ -419,4 +440,4 @@ def _number(value: Any) -> int | float:
     return value
 
 
-__all__ = ["SECRET", "Evaluator", "Opaque", "Scope", "contains", "is_known"]
+__all__ = ["SECRET", "Evaluator", "LazyObject", "Opaque", "Scope", "contains", "is_known"]

@@ -77,7 +77,7 @@ class ModuleInstance:
             {},
             self.module_value,
             self.module.directory,
-            resources=ResourceArguments(self.module.resources),
+            resources=ResourceArguments(self.module.resources, self.steps, module_prefix(self.steps)),
         )
         self.providers = {**self.providers, **self._own_providers()}
 

@@ -4,11 +4,17 @@
 through the local's expression, ``module.m.out`` through the module's output (``module-output``). A
 target keeps the instance keys of the module path it shares with the referring resource and drops the
 others (the graph maps a key-less address to all its instances).
+
+An instance of a resource whose ``for_each`` iterates other resources' instances (``for_each =
+aws_ecr_repository.service``) has one of them as ``each.value``: its ``each.value…`` references, and the
+reference its ``for_each`` makes to that resource, target that instance alone
+(``aws_ecr_repository.service["api"]``), not every instance.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from ..model import Reference
 from .hcl import (
@@ -18,6 +24,7 @@ from .hcl import (
     Conditional,
     Expr,
     ForExpr,
+    Literal,
     ObjectExpr,
     Opaque,
     Operation,
@@ -25,10 +32,15 @@ from .hcl import (
     Traversal,
     TupleExpr,
 )
+from .tf_arguments import InstanceObject
+from .tf_functions import to_string
 from .tf_instances import ModuleInstance, Step, module_prefix
 from .tf_modules import Declared
 
 MAX_FOLLOW_DEPTH = 30
+#: Resource instances looked for in one ``each.value`` (and how deep), for per-instance references.
+MAX_INSTANCE_OBJECTS = 1_000
+MAX_OBJECT_DEPTH = 20
 _NEVER_TARGETS = frozenset({"each", "count", "self", "path", "terraform"})
 
 Target = tuple[tuple[Step, ...], str, str]  # (module steps, address inside the module, kind)
@@ -179,16 +191,31 @@ def target_address(target: Target, own_steps: tuple[Step, ...]) -> str:
 
 
 def resource_references(
-    declared: Declared, instance: ModuleInstance, own_address: str
+    declared: Declared, instance: ModuleInstance, own_address: str, bindings: dict | None = None
 ) -> tuple[Reference, ...]:
+    """The references of one block; ``bindings`` are the ``each``/``count`` values of the instance."""
     resolver = Resolver()
     found: set[Reference] = set()
+    each = (bindings or {}).get("each")
+    each = each if isinstance(each, dict) else {}
 
     def add(targets: set[Target], via: str, line: int, kind: str | None = None) -> None:
         for target in targets:
             address = target_address(target, instance.steps)
             if address != own_address:
                 found.add(Reference(address, via, line, kind or target[2]))
+
+    def add_for_each(targets: set[Target], line: int) -> None:
+        """The instances ``each.value`` holds stand for the resources ``for_each`` names."""
+        objects = _instance_objects(each.get("value"))
+        for target in targets:
+            steps, address, kind = target
+            base = module_prefix(steps, keep_keys=0) + address
+            mine = [o for o in objects if module_prefix(o.steps, keep_keys=0) + o.address == base]
+            if not mine:
+                add({target}, "for_each", line)
+            for item in mine:
+                found.add(Reference(item.text, "for_each", line, kind))
 
     def walk(body: Body, path: tuple[str, ...], bound: frozenset[str]) -> None:
         for attr in body.attributes.values():
@@ -197,12 +224,79 @@ def resource_references(
                 _depends_on(attr.expr, instance, resolver, add)
                 continue
             for traversal in traversals(attr.expr, bound):
-                add(resolver.follow(traversal, instance), via, traversal.line)
+                if traversal.root == "each" and each:
+                    for item in _instance_objects(_along(each, traversal.steps)):
+                        found.add(Reference(item.text, via, traversal.line, _kind(item, instance.steps)))
+                    continue
+                targets = resolver.follow(traversal, instance)
+                if attr.name == "for_each" and not path and each:
+                    add_for_each(targets, traversal.line)
+                else:
+                    add(targets, via, traversal.line)
         for block in body.blocks:
             _walk_block(block, path, bound, walk)
 
     walk(declared.block.body, (), frozenset())
     return tuple(sorted(found))
+
+
+def _kind(item: InstanceObject, own_steps: tuple[Step, ...]) -> str:
+    """How a resource instance that ``each.value`` holds reached this module instance."""
+    steps = tuple(item.steps)
+    if steps == own_steps:
+        return "reference"
+    if steps[: len(own_steps)] == own_steps:
+        return "module-output"
+    return "module-input"
+
+
+def _along(value: Any, steps) -> Any:
+    """What ``value`` holds at the leading attribute and literal index ``steps`` (``each.value.name``),
+    stopping at a resource instance or at a step that needs evaluating; None when it holds nothing."""
+    for kind, argument in steps:
+        if isinstance(value, InstanceObject):
+            return value
+        if kind == "attr":
+            key = argument
+        elif kind == "index" and isinstance(argument, Literal):
+            key = argument.value
+        elif (
+            kind == "index"
+            and isinstance(argument, Template)
+            and all(isinstance(p, str) for p in argument.parts)
+        ):
+            key = "".join(argument.parts)
+        else:
+            return value
+        if isinstance(value, dict):
+            value = value.get(
+                to_string(key) if isinstance(key, int | float) and not isinstance(key, bool) else key
+            )
+        elif isinstance(value, list) and isinstance(key, int) and not isinstance(key, bool):
+            value = value[key] if 0 <= key < len(value) else None
+        else:
+            return None
+    return value
+
+
+def _instance_objects(value: Any) -> list[InstanceObject]:
+    """The resource instances in ``value`` (bounded in number and depth)."""
+    found: list[InstanceObject] = []
+
+    def visit(item: Any, depth: int) -> None:
+        if len(found) >= MAX_INSTANCE_OBJECTS or depth > MAX_OBJECT_DEPTH:
+            return
+        if isinstance(item, InstanceObject):
+            found.append(item)
+        elif isinstance(item, dict):
+            for inner in item.values():
+                visit(inner, depth + 1)
+        elif isinstance(item, list):
+            for inner in item:
+                visit(inner, depth + 1)
+
+    visit(value, 0)
+    return found
 
 
 def _walk_block(block: Block, path: tuple[str, ...], bound: frozenset[str], walk) -> None:

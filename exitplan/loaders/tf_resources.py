@@ -97,7 +97,7 @@ def instance_resources(instance: ModuleInstance, book: SecretBook) -> Iterator[R
             scope = instance.scope.bind(**bindings)
             attributes, lines = reader.read(declared.block.body, scope, meta=True)
             full = instance.prefix + address + instance_key(key)
-            references = resource_references(declared, instance, instance.prefix + address)
+            references = resource_references(declared, instance, instance.prefix + address, bindings)
             yield _record(
                 context.configuration,
                 full,

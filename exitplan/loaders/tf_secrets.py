@@ -11,7 +11,7 @@ from typing import Any
 
 from ..model import REDACTED, Unknown
 from ..secrets import is_secret_key
-from .tf_eval import SECRET
+from .tf_eval import SECRET, LazyObject
 
 #: Shorter literals are too likely to occur by chance to be scrubbed from other text.
 MIN_SCRUB_LENGTH = 4
@@ -38,6 +38,8 @@ class SecretBook:
         """The value to store: ``SECRET`` and secret-named keys become ``REDACTED``."""
         if value is SECRET:
             return REDACTED
+        if isinstance(value, LazyObject):
+            return Unknown(value.text)  # a whole resource instance: its computed attributes are unknown
         if isinstance(value, dict):
             result = {}
             for key, item in value.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -56,7 +57,8 @@ class TestServerless:
             "aws_iam_role.worker",
             "aws_iam_role_policy.worker",
             "aws_lambda_function.worker",
-            "aws_lambda_event_source_mapping.jobs",
+            'aws_lambda_event_source_mapping.jobs["exports"]',
+            'aws_lambda_event_source_mapping.jobs["thumbnails"]',
             "aws_cloudwatch_log_group.us_audit",
         }
         assert self.result.configurations == (Configuration(".", "terraform", "terraform-root"),)
@@ -68,8 +70,14 @@ class TestServerless:
             ("aws_iam_role_policy.worker", "aws_sqs_queue.jobs", "reference"),
             ("aws_lambda_function.worker", "aws_iam_role.worker", "reference"),
             ("aws_lambda_function.worker", "aws_sqs_queue.jobs", "reference"),
-            ("aws_lambda_event_source_mapping.jobs", "aws_sqs_queue.jobs", "reference"),
-            ("aws_lambda_event_source_mapping.jobs", "aws_lambda_function.worker", "reference"),
+            ('aws_lambda_event_source_mapping.jobs["exports"]', 'aws_sqs_queue.jobs["exports"]', "reference"),
+            ('aws_lambda_event_source_mapping.jobs["exports"]', "aws_lambda_function.worker", "reference"),
+            (
+                'aws_lambda_event_source_mapping.jobs["thumbnails"]',
+                'aws_sqs_queue.jobs["thumbnails"]',
+                "reference",
+            ),
+            ('aws_lambda_event_source_mapping.jobs["thumbnails"]', "aws_lambda_function.worker", "reference"),
             ("aws_cloudwatch_log_group.us_audit", "aws_lambda_function.worker", "depends_on"),
         }
         lambda_refs = resource(self.result, "aws_lambda_function.worker").references
@@ -104,10 +112,11 @@ class TestServerless:
             "data.aws_iam_policy_document.assume.json"
         )
 
-    def test_unexpanded_for_each_over_a_resource(self):
-        mapping = resource(self.result, "aws_lambda_event_source_mapping.jobs")
-        assert mapping.expanded is False
-        assert mapping.get("event_source_arn") == Unknown("each.value.arn")
+    def test_for_each_over_a_resource_has_its_instance_keys(self):
+        for key in ("exports", "thumbnails"):
+            mapping = resource(self.result, f'aws_lambda_event_source_mapping.jobs["{key}"]')
+            assert mapping.expanded is True
+            assert mapping.get("event_source_arn") == Unknown("each.value.arn")  # computed by AWS
 
     def test_secret_in_environment_is_removed(self):
         variables = resource(self.result, "aws_lambda_function.worker").get("environment", 0, "variables")
@@ -308,7 +317,8 @@ class TestGcp:
             'google_storage_bucket.this["assets"]',
             'google_storage_bucket.this["invoices"]',
             "google_compute_firewall.web",
-            "google_storage_bucket_iam_member.reader",
+            'google_storage_bucket_iam_member.reader["assets"]',
+            'google_storage_bucket_iam_member.reader["invoices"]',
             "google_service_account.app",
             "kubernetes_manifest.config",
         }
@@ -325,10 +335,15 @@ class TestGcp:
 
     def test_references(self):
         assert edges(self.result) == {
-            ("google_storage_bucket_iam_member.reader", "google_service_account.app", "reference"),
-            ("google_storage_bucket_iam_member.reader", "google_storage_bucket.this", "reference"),
+            *(
+                (f'google_storage_bucket_iam_member.reader["{key}"]', target, "reference")
+                for key in ("assets", "invoices")
+                for target in ("google_service_account.app", f'google_storage_bucket.this["{key}"]')
+            ),
             ("kubernetes_manifest.config", "google_storage_bucket.this", "reference"),
         }
+        reader = resource(self.result, 'google_storage_bucket_iam_member.reader["invoices"]')
+        assert reader.get("bucket") == "acme-invoices"
         manifest = resource(self.result, "kubernetes_manifest.config")
         assert manifest.get("manifest", "metadata") == {"name": "app", "namespace": "shop"}
         assert {(r.via, r.line) for r in manifest.references} == {("manifest", 56)}
@@ -427,3 +442,141 @@ def test_loader_never_raises_on_garbage(tmp_path, text):
     (tmp_path / "main.tf").write_text(text)
     result = terraform.load(discover([str(tmp_path)]))
     assert [i.path for i in result.inputs] == ["main.tf"]
+
+
+class TestForEachOverResources:
+    """``for_each = aws_ecr_repository.service``: one instance per key, each tied to its own instance."""
+
+    result = load("for-each-resource")
+
+    def references(self, address: str) -> set[tuple[str, str, str]]:
+        return {(r.target, r.via, r.kind) for r in resource(self.result, address).references}
+
+    def test_instances_of_the_resource_iterated(self):
+        found = addresses(self.result)
+        assert {a for a in found if a.startswith("aws_ecr_lifecycle_policy.service")} == {
+            'aws_ecr_lifecycle_policy.service["catalog-api"]',
+            'aws_ecr_lifecycle_policy.service["orders-api"]',
+            'aws_ecr_lifecycle_policy.service["storefront"]',
+        }
+        assert {a for a in found if a.startswith("aws_ecr_repository_policy.pull")} == {
+            'aws_ecr_repository_policy.pull["catalog-api"]',
+            'aws_ecr_repository_policy.pull["storefront"]',
+        }
+        assert {a for a in found if a.startswith("aws_nat_gateway.zone")} == {
+            'aws_nat_gateway.zone["0"]',
+            'aws_nat_gateway.zone["1"]',
+        }
+        assert {a for a in found if a.startswith("aws_ecr_lifecycle_policy.team")} == {
+            'aws_ecr_lifecycle_policy.team["billing"]',
+            'aws_ecr_lifecycle_policy.team["search"]',
+        }
+        keys = [
+            r.address for r in self.result.resources if r.address.startswith("aws_ecr_lifecycle_policy.s")
+        ]
+        assert keys == sorted(keys)
+        assert all(
+            resource(self.result, a).expanded for a in found if "loop" not in a and "route53_r" not in a
+        )
+
+    def test_each_value_reads_the_configured_arguments_of_that_instance(self):
+        for key in ("catalog-api", "orders-api", "storefront"):
+            policy = resource(self.result, f'aws_ecr_lifecycle_policy.service["{key}"]')
+            assert policy.get("repository") == f"webshop/{key}"
+        pull = resource(self.result, 'aws_ecr_repository_policy.pull["storefront"]')
+        assert pull.get("repository") == "webshop/storefront"
+        assert pull.get("tags") == {
+            "repository_arn": Unknown("each.value.arn"),  # computed by AWS
+            "whole": Unknown('aws_ecr_repository.service["storefront"]'),
+        }
+        assert resource(self.result, 'aws_nat_gateway.zone["1"]').get("allocation_id") == Unknown(
+            "each.value.id"
+        )
+        assert (
+            resource(self.result, 'aws_ecr_lifecycle_policy.team["search"]').get("repository")
+            == "team/search"
+        )
+        assert resource(self.result, "aws_ssm_parameter.repositories").get("value") == json.dumps(
+            {f"{k}": f"webshop/{k}" for k in ("catalog-api", "orders-api", "storefront")},
+            separators=(",", ":"),
+        )
+
+    def test_each_instance_references_its_own_counterpart(self):
+        for key in ("catalog-api", "orders-api", "storefront"):
+            target = f'aws_ecr_repository.service["{key}"]'
+            assert self.references(f'aws_ecr_lifecycle_policy.service["{key}"]') == {
+                (target, "for_each", "reference"),
+                (target, "repository", "reference"),
+            }
+        for key in ("catalog-api", "storefront"):
+            target = f'aws_ecr_repository.service["{key}"]'
+            assert self.references(f'aws_ecr_repository_policy.pull["{key}"]') == {
+                (target, "for_each", "reference"),
+                (target, "repository", "reference"),
+                (target, "tags", "reference"),
+            }
+        for key in ("0", "1"):
+            target = f"aws_eip.nat[{key}]"
+            assert self.references(f'aws_nat_gateway.zone["{key}"]') == {
+                (target, "for_each", "reference"),
+                (target, "allocation_id", "reference"),
+            }
+        for key in ("billing", "search"):
+            target = f'module.registry.aws_ecr_repository.this["{key}"]'
+            assert self.references(f'aws_ecr_lifecycle_policy.team["{key}"]') == {
+                (target, "for_each", "module-output"),
+                (target, "repository", "module-output"),
+            }
+
+    def test_a_reference_to_all_instances_stays_one_to_the_resource(self):
+        assert self.references("aws_ssm_parameter.repositories") == {
+            ("aws_ecr_repository.service", "value", "reference")
+        }
+
+    def test_keys_from_computed_attributes_stay_unexpanded(self):
+        record = resource(self.result, "aws_route53_record.cert_validation")
+        assert record.expanded is False
+        assert record.get("name") == Unknown("each.value.name")
+        assert self.references("aws_route53_record.cert_validation") == {
+            ("aws_acm_certificate.web", "for_each", "reference"),
+            ("aws_route53_zone.main", "zone_id", "reference"),
+        }
+
+    def test_resources_iterating_each_other_stay_unexpanded(self):
+        assert resource(self.result, "aws_sns_topic.loop").expanded is False
+        assert resource(self.result, "aws_sqs_queue.loop").expanded is False
+        assert self.references("aws_sns_topic.loop") == {("aws_sqs_queue.loop", "for_each", "reference")}
+
+    def test_secrets_do_not_travel_through_each_value(self):
+        for key in ("eu", "us"):
+            copy = resource(self.result, f'aws_ssm_parameter.tenant_password["{key}"]')
+            assert copy.get("name") == f"/tenant-{key}/password"
+            assert copy.get("value") == REDACTED
+            assert copy.get("description") == Unknown("jsonencode(each.value)")
+            assert {r.target for r in copy.references} == {f'aws_db_instance.tenant["{key}"]'}
+        assert "Tenant-Pa55-8812" not in dump(self.result)
+
+
+def test_for_each_over_a_large_resource_is_bounded(tmp_path):
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_ecr_repository" "many" {\n  count = 8000\n  name  = "r-${count.index}"\n}\n'
+        'resource "aws_ecr_lifecycle_policy" "by_name" {\n'
+        "  for_each   = { for i, r in aws_ecr_repository.many : r.name => r }\n"
+        "  repository = each.value.name\n}\n"
+        'resource "aws_ecr_lifecycle_policy" "by_index" {\n'
+        "  for_each   = { for i, r in aws_ecr_repository.many : i => r }\n"
+        "  repository = each.value.name\n}\n"
+    )
+    started = time.monotonic()
+    result = terraform.load(discover([str(tmp_path)]))
+    assert time.monotonic() - started < 30
+    by_index = [r for r in result.resources if r.name == "by_index"]
+    assert len(by_index) == 8000 and all(r.expanded for r in by_index)
+    seventh = resource(result, 'aws_ecr_lifecycle_policy.by_index["7"]')
+    assert seventh.get("repository") == "r-7"
+    assert {r.target for r in seventh.references} == {"aws_ecr_repository.many[7]"}
+    # reading 8000 names (none read before: by_name comes first) for the keys is beyond the step
+    # budget of one expression: one record, keys unknown
+    (by_name,) = [r for r in result.resources if r.name == "by_name"]
+    assert by_name.expanded is False
+    assert {r.target for r in by_name.references} == {"aws_ecr_repository.many"}
