@@ -7,6 +7,7 @@ scan → target catalog → mapping and waves                                   
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,7 +73,8 @@ def load_inputs(found: Discovery) -> LoadResult:
     """Every loader over the files of its formats. A file no loader claims is not an input."""
     json_files = found.of_format("json")
     plans = [f for f in json_files if plan_json.looks_like_plan(f)]
-    manifests = found.of_format("yaml") + [f for f in json_files if f not in plans]
+    plan_files = {f.rel for f in plans}
+    manifests = found.of_format("yaml") + [f for f in json_files if f.rel not in plan_files]
     result = LoadResult(inputs=found.inputs)
     result += terraform.load(found)
     result += plan_json.load(plans)
@@ -119,9 +121,10 @@ def _scan(found: Discovery, config: Config, catalog_dirs: Sequence[Path], today:
 
     marker_catalog = load_markers()
     markers = tuple(sorted(m for r in resources for m in find_markers(r, marker_catalog)))
-    markers_by_resource: dict[str, tuple[Marker, ...]] = {}
+    grouped: dict[str, list[Marker]] = defaultdict(list)
     for marker in markers:
-        markers_by_resource[marker.resource] = (*markers_by_resource.get(marker.resource, ()), marker)
+        grouped[marker.resource].append(marker)
+    markers_by_resource = {rid: tuple(found) for rid, found in grouped.items()}
 
     edges = unique_edges(
         route_config_values(

@@ -39,9 +39,27 @@ def _digest_files(digest, paths: Iterable[Path], root: Path) -> None:
         digest.update(hashlib.sha256(data).digest())
 
 
+def _digest_tree(digest, root: Path, inputs: set[Path]) -> None:
+    """Names, sizes and modification times of every other file below ``root`` that a loader may read
+    besides the inputs: downloaded modules in `.terraform`, kustomize generator files, chart values."""
+    for folder, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in (".git", ".hg", ".svn", "node_modules", ".venv"))
+        for name in sorted(filenames):
+            path = Path(folder) / name
+            if path in inputs:
+                continue
+            try:
+                status = path.stat()
+            except OSError:
+                continue
+            digest.update(f"{path.relative_to(root)}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
+
+
 def scan_key(files: Iterable[Path], root: Path, extra: Iterable[Path], options: str) -> str:
     digest = hashlib.sha256(f"exitplan {__version__}\n{options}\n".encode())
+    files = list(files)
     _digest_files(digest, files, root)
+    _digest_tree(digest, root, set(files))
     for folder in [data_path("providers"), *extra]:
         folder = Path(folder)
         if folder.is_dir():

@@ -27,3 +27,19 @@ def test_a_broken_cache_entry_is_a_miss_not_an_error(tmp_path, monkeypatch):
     monkeypatch.setenv("EXITPLAN_CACHE_DIR", str(tmp_path))
     (tmp_path / "abc.pickle").write_bytes(b"not a pickle")
     assert cache.load("abc") is None
+
+
+def test_a_changed_downloaded_module_invalidates_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("EXITPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    estate = tmp_path / "estate"
+    (estate / ".terraform" / "modules" / "db").mkdir(parents=True)
+    (estate / "main.tf").write_text('module "db" {\n  source = "terraform-aws-modules/rds/aws"\n}\n')
+    (estate / ".terraform" / "modules" / "db" / "main.tf").write_text(
+        'resource "aws_db_instance" "this" {}\n'
+    )
+    scan([str(estate)], use_cache=True)
+    (estate / ".terraform" / "modules" / "db" / "main.tf").write_text(
+        'resource "aws_db_instance" "this" {}\nresource "aws_db_subnet_group" "this" {}\n'
+    )
+    scan([str(estate)], use_cache=True)
+    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 2
