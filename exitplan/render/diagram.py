@@ -20,8 +20,10 @@ def subgraph_ids(report: ScanReport, workload: str | None) -> list[str]:
         raise UsageError(f"unknown workload '{workload}'; available: {names}")
     graph = report.graph
     keep = set(chosen.resources)
+    shared = set(chosen.shared)  # what a shared member needs belongs to the other workloads' pictures
     for rid in chosen.resources:
-        keep |= nx.descendants(graph, rid)
+        if rid not in shared:
+            keep |= nx.descendants(graph, rid)
     return sorted(keep)
 
 

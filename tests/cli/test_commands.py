@@ -91,3 +91,10 @@ def test_catalogs_named_in_the_config_reach_targets_and_plan(tmp_path):
     plan = run("plan", estate, "--target", "acme-cloud", "--out", tmp_path / "plan", "--quiet")
     assert plan.exit_code == 0, plan.output
     assert "acme" in (tmp_path / "plan" / "EXIT-PLAN.md").read_text().lower()
+
+
+def test_a_workload_graph_leaves_out_what_only_its_shared_members_lead_to():
+    result = run("graph", EXAMPLE, "--workload", "orders-api", "--format", "json")
+    ids = {n["id"] for n in json.loads(result.output)["nodes"]}
+    assert ".#Deployment/webshop/orders-api" in ids and ".#NetworkPolicy/webshop/allow-from-alb" in ids
+    assert ".#Deployment/webshop/storefront" not in ids
