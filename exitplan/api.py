@@ -19,6 +19,7 @@ from .classify import classify, coverage
 from .config import Config, find_config, load_config
 from .discover import Discovery, discover
 from .graph.build import build_graph, terraform_reference_edges, unique_edges
+from .graph.edges_addons import addon_edges
 from .graph.edges_config import route_config_values
 from .graph.edges_cross import cross_layer_edges
 from .graph.edges_kubernetes import kubernetes_edges
@@ -133,6 +134,7 @@ def _scan(found: Discovery, config: Config, catalog_dirs: Sequence[Path], today:
                 *terraform_reference_edges(resources),
                 *kubernetes_edges(resources),
                 *cross_layer_edges(resources),
+                *addon_edges(resources),
             ],
         )
     )

@@ -111,6 +111,22 @@ def _part_of_another(
     )
 
 
+def _whole_of(graph: nx.DiGraph, rid: str, anchors: set[str], resources: dict[str, Resource]) -> set[str]:
+    """The anchors of the same service kind that the part ``rid`` names (directly or through other parts)."""
+    kind = resources[rid].service_kind
+    found, seen, frontier = set(), {rid}, [rid]
+    while frontier:
+        for nxt in graph.successors(frontier.pop()):
+            if nxt in seen or resources[nxt].service_kind != kind:
+                continue
+            seen.add(nxt)
+            if nxt in anchors:
+                found.add(nxt)
+            else:
+                frontier.append(nxt)
+    return found
+
+
 def _reach(graph: nx.DiGraph, start: str, stop: set[str]) -> Iterable[str]:
     """Nodes reachable from ``start`` along dependency edges, not entering ``stop`` nodes."""
     seen = {start}
@@ -160,13 +176,19 @@ def group_workloads(graph: nx.DiGraph, roles: Roles | None = None) -> tuple[Work
     resources: dict[str, Resource] = {node: graph.nodes[node]["resource"] for node in graph.nodes}
     candidates = {rid for rid, r in resources.items() if is_anchor(r, roles)}
     anchors = {rid for rid in candidates if not _part_of_another(graph, rid, candidates, resources)}
-    platform = {rid for rid, r in resources.items() if rid not in anchors and is_platform(r, roles)}
-    stop = anchors | platform
+    # A part (a function's event source mapping, a cluster's add-on) belongs to the anchor it names and
+    # brings what it needs along; nothing else pulls it in (a StorageClass does not own the CSI add-on).
+    part_of = {rid: _whole_of(graph, rid, anchors, resources) for rid in sorted(candidates - anchors)}
+    parts = {rid for rid, whole in part_of.items() if whole}
+    platform = {rid for rid, r in resources.items() if rid not in anchors | parts and is_platform(r, roles)}
+    stop = anchors | parts | platform
 
     owners: dict[str, set[str]] = defaultdict(set)
-    for anchor in sorted(anchors):
-        for node in _reach(graph, anchor, stop):
-            owners[node].add(anchor)
+    for part in sorted(parts):
+        owners[part] |= part_of[part]
+    for start in sorted(anchors | parts):
+        for node in _reach(graph, start, stop):
+            owners[node] |= {start} if start in anchors else part_of[start]
     # Front objects nothing needs (a Service, an event source mapping) join the anchors they lead to,
     # and bring along what they need that no anchor reached (the queue behind the mapping).
     reached = {node for node, found in owners.items() if found}

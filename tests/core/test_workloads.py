@@ -141,3 +141,20 @@ def test_a_front_attaches_to_its_most_specific_owned_resource():
     assert policy.id in workloads["api"].resources
     assert policy.id not in workloads["web"].resources
     assert workloads["web"].resources == tuple(sorted([web.id, key.id]))
+
+
+def test_a_cluster_add_on_stays_with_its_cluster_when_a_storage_class_needs_it():
+    cluster = tf("aws_eks_cluster", "main", service_kind="kubernetes-cluster")
+    addon = tf(
+        "aws_eks_addon",
+        "ebs_csi",
+        service_kind="kubernetes-cluster",
+        refs=["aws_eks_cluster.main", "aws_iam_role.ebs_csi"],
+    )
+    role = tf("aws_iam_role", "ebs_csi", service_kind="identity")
+    storage = k8s("StorageClass", "gp3", namespace=None)
+    redis = k8s("StatefulSet", "redis", spec=pod_spec("redis:7.2"))
+    edges = [Edge(redis.id, storage.id, "uses-storage-class"), Edge(storage.id, addon.id, "provided-by")]
+    workloads = _group([cluster, addon, role, storage, redis], edges)
+    assert workloads["eks-cluster-main"].resources == tuple(sorted([cluster.id, addon.id, role.id]))
+    assert workloads["redis"].resources == tuple(sorted([redis.id, storage.id]))
