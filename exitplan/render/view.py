@@ -82,6 +82,29 @@ def build_documents(report: ScanReport, plan: Plan, date: str | None = None) -> 
     )
 
 
+def _service_table(report: ScanReport, plan: Plan) -> list[dict[str, Any]]:
+    """Per service kind the estate uses: what the code has today and what the target offers instead."""
+    rows: dict[str, dict[str, Any]] = {}
+    for mapping in plan.mappings:
+        resource = report.resource(mapping.resource)
+        if resource.source != "terraform" or not mapping.service_kind:
+            continue
+        row = rows.setdefault(
+            mapping.service_kind,
+            {
+                "kind": mapping.service_kind,
+                "types": set(),
+                "count": 0,
+                "offering": mapping.offering or mapping.instead or "",
+                "managed": "managed" if mapping.managed else ("self-run" if mapping.offering else "none"),
+                "terraform_type": mapping.terraform_type or "",
+            },
+        )
+        row["types"].add(resource.type)
+        row["count"] += 1
+    return [{**row, "types": ", ".join(sorted(row["types"]))} for _, row in sorted(rows.items())]
+
+
 def _plan_view(report, plan: Plan, scores, needs, workload_views, date) -> dict[str, Any]:
     target = plan.target
     ranked = sorted(scores, key=lambda s: (s.score, s.workload.id))
@@ -203,16 +226,7 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date) -> dict[
             }
             for e in plan.broken_edges
         ],
-        "unmapped": sorted(
-            {(m.service_kind or "unclassified", m.instead or "") for m in plan.mappings if not m.offering}
-        ),
-        "self_run": sorted(
-            {
-                (m.service_kind, m.offering)
-                for m in plan.mappings
-                if m.offering and not m.managed and m.service_kind
-            }
-        ),
+        "services": _service_table(report, plan),
         "unclassified": report.coverage,
         "scenarios": plan_facts()["scenarios"],
         "triggers": plan_facts()["triggers"],
