@@ -255,33 +255,21 @@ def _references(workload: Resource, context: Context, at: AttrPath, references) 
             yield from _link(context, workload, kind, edge_kind, name, path)
 
 
+_ENV_FROM_REFERENCES = (
+    ("ConfigMap", "uses-configmap", ("configMapRef", "name")),
+    ("Secret", "uses-secret", ("secretRef", "name")),
+)
+_ENV_REFERENCES = (
+    ("ConfigMap", "uses-configmap", ("configMapKeyRef", "name")),
+    ("Secret", "uses-secret", ("secretKeyRef", "name")),
+)
+
+
 def _container_refs(workload: Resource, context: Context, container: AttrPath) -> Iterator[Edge]:
     for j, _source in enumerate(workload.get(*container, "envFrom", default=[]) or []):
-        at = (*container, "envFrom", j)
-        yield from _link(
-            context,
-            workload,
-            "ConfigMap",
-            "uses-configmap",
-            workload.get(*at, "configMapRef", "name"),
-            (*at, "configMapRef", "name"),
-        )
-        yield from _secret(
-            workload, context, workload.get(*at, "secretRef", "name"), (*at, "secretRef", "name")
-        )
+        yield from _references(workload, context, (*container, "envFrom", j), _ENV_FROM_REFERENCES)
     for j, _variable in enumerate(workload.get(*container, "env", default=[]) or []):
-        at = (*container, "env", j, "valueFrom")
-        yield from _link(
-            context,
-            workload,
-            "ConfigMap",
-            "uses-configmap",
-            workload.get(*at, "configMapKeyRef", "name"),
-            (*at, "configMapKeyRef", "name"),
-        )
-        yield from _secret(
-            workload, context, workload.get(*at, "secretKeyRef", "name"), (*at, "secretKeyRef", "name")
-        )
+        yield from _references(workload, context, (*container, "env", j, "valueFrom"), _ENV_REFERENCES)
 
 
 def _secret(workload: Resource, context: Context, name: Any, path: AttrPath) -> Iterator[Edge]:
