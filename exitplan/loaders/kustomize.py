@@ -3,7 +3,8 @@
 Supported: ``resources`` (files and directories, other kustomizations recursively), ``components``,
 ``namespace``, ``namePrefix``/``nameSuffix`` (with name references in the same render updated),
 ``commonLabels``/``labels``, ``commonAnnotations``, ``images``, ``replicas``, ``configMapGenerator``/
-``secretGenerator`` (no content-hash suffix), ``patches``, ``patchesStrategicMerge`` and
+``secretGenerator`` (no content-hash suffix), ``patches`` (bare file names too, as kustomize still reads
+them), ``patchesStrategicMerge`` (a top-level ``$patch: delete`` drops the object) and
 ``patchesJson6902``. Remote resources are recorded, never fetched. Files outside the scanned root are
 never read.
 """
@@ -198,9 +199,12 @@ class Kustomizer:
             for document, source in self._patch_documents(k, entry, ("patchesStrategicMerge", index), render):
                 self._apply_patch(k, document, source, None, manifests, render)
         for index, entry in enumerate(_list(spec.get("patches"))):
-            if not isinstance(entry, dict):
+            if isinstance(entry, str):  # the older form, still read by kustomize: as in patchesStrategicMerge
+                target = None
+            elif isinstance(entry, dict):
+                target = entry.get("target") if isinstance(entry.get("target"), dict) else None
+            else:
                 continue
-            target = entry.get("target") if isinstance(entry.get("target"), dict) else None
             for document, source in self._patch_documents(k, entry, ("patches", index), render):
                 self._apply_patch(k, document, source, target, manifests, render)
 
@@ -227,6 +231,9 @@ class Kustomizer:
             return
         if not selected:
             render.note(source.file, f"line {source.line}: patch matches no resource")
+        if isinstance(document, dict) and document.get("$patch") == "delete":  # drops the whole object
+            manifests[:] = [m for m in manifests if not any(m is s for s in selected)]
+            return
         for manifest in selected:
             try:
                 if isinstance(document, list):

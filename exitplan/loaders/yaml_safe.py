@@ -40,7 +40,6 @@ MAX_NODES = 100_000
 MAX_DEPTH = 200
 
 _DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
-_ONLY_DIRECTIVES = re.compile(r"\A(?:[ \t]*(?:[%#].*)?\r?\n?)*\Z")
 _CORE = "tag:yaml.org,2002:"
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _OCT = re.compile(r"0o[0-7]+\Z")
@@ -126,12 +125,22 @@ def _chunks(text: str) -> list[tuple[str, int]]:
         chunk_begin, chunk_line = pending if pending else (begin, line)
         piece = text[chunk_begin:end]
         line += text.count("\n", begin, end)
-        if _ONLY_DIRECTIVES.match(piece) and "%" in piece and end < len(text):
+        if "%" in piece and end < len(text) and _only_directives(piece):
             pending = (chunk_begin, chunk_line)
             continue
         pending = None
         chunks.append((piece, chunk_line))
     return chunks
+
+
+def _only_directives(piece: str) -> bool:
+    """Whether every line is blank, a comment or a directive. Line by line: a regular expression for
+    this backtracks exponentially on CRLF comment lines."""
+    for line in piece.split("\n"):
+        text = line.lstrip(" \t")
+        if text not in ("", "\r") and text[0] not in "%#":
+            return False
+    return True
 
 
 def _events(chunk: str) -> Iterator[Any]:

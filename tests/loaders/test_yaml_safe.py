@@ -40,6 +40,15 @@ def test_directives_stay_with_their_document():
     assert stream.documents[0].line == 3
 
 
+def test_crlf_comment_header_and_directive_lines():
+    # Checked line by line: a regular expression for this backtracked exponentially on CRLF comments.
+    header = "# header line\r\n" * 200
+    stream = load_stream(header + "%YAML 1.2\r\n---\r\nkind: Pod\r\n---\r\n" + header + "kind: Job\r\n")
+    assert [d.value for d in stream.documents] == [{"kind": "Pod"}, {"kind": "Job"}]
+    assert [d.line for d in stream.documents] == [203, 405]
+    assert stream.error is None
+
+
 def test_bounds_and_unsafe_tags():
     assert load_stream("[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5)).error == YamlError(
         "nesting deeper than 200 levels", 1
