@@ -23,6 +23,7 @@ EFFORT_WEEKS = {"S": (1, 2), "M": (2, 4), "L": (4, 8), "XL": (8, 16)}
 def workload_view(report: ScanReport, plan: Plan, score: WorkloadScore, needs, procedures) -> dict[str, Any]:
     workload = score.workload
     weeks = EFFORT_WEEKS[score.effort]
+    rows = [_resource_row(report, plan, rid) for rid in workload.resources]
     return {
         "id": workload.id,
         "name": workload.name,
@@ -34,7 +35,7 @@ def workload_view(report: ScanReport, plan: Plan, score: WorkloadScore, needs, p
         "state": score.state,
         "effort": score.effort,
         "weeks": f"{weeks[0]}–{weeks[1]}",
-        "resources": [_resource_row(report, plan, rid) for rid in workload.resources],
+        "resources": rows,
         "shared": [report.resource(rid).address for rid in workload.shared],
         "depends_on": sorted(needs.get(workload.id, ())),
         "used_by": sorted(w for w, deps in needs.items() if workload.id in deps),
@@ -45,12 +46,7 @@ def workload_view(report: ScanReport, plan: Plan, score: WorkloadScore, needs, p
         "procedures": _steps(report, plan, score, procedures),
         "sketch": _terraform_sketch(report, plan, score),
         "resilience": _resilience(report, score),
-        "gaps": _gaps([_resource_row(report, plan, rid) for rid in workload.resources]),
-        "stateful": [
-            _resource_row(report, plan, rid)
-            for rid in workload.resources
-            if report.resource(rid).stateful and not report.resource(rid).is_data_source
-        ],
+        "gaps": _gaps(rows),
         "target": plan.target,
     }
 
