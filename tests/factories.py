@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from exitplan.model import Reference, Resource
+from tests.graph.factories import k8s as from_manifest
 
 
 def tf(type_: str, name: str, *, configuration: str = "infra", module: str | None = None, refs=(), **fields):
@@ -26,22 +29,16 @@ def tf(type_: str, name: str, *, configuration: str = "infra", module: str | Non
 def k8s(
     kind: str, name: str, *, namespace: str | None = "shop", configuration: str = "k8s", spec=None, **fields
 ):
-    address = f"{kind}/{namespace}/{name}" if namespace else f"{kind}/{name}"
-    manifest = {"apiVersion": "v1", "kind": kind, "metadata": {"name": name, "namespace": namespace}}
+    """A Kubernetes object from its kind and name, built as tests/graph/factories.k8s builds it."""
+    metadata = {"name": name, "namespace": namespace} if namespace else {"name": name}
+    manifest = {"apiVersion": "v1", "kind": kind, "metadata": metadata}
     if spec is not None:
         manifest["spec"] = spec
-    return Resource(
-        id=f"{configuration}#{address}",
-        address=address,
-        configuration=configuration,
-        source="kubernetes",
-        type=kind,
-        name=name,
-        namespace=namespace,
-        file=f"{configuration}/{name}.yaml",
-        line=1,
-        attributes=manifest,
-        **fields,
+    resource = from_manifest(manifest, file=f"{configuration}/{name}.yaml", configuration=configuration)
+    return (
+        replace(resource, namespace=namespace, **fields)
+        if fields or resource.namespace != namespace
+        else resource
     )
 
 
