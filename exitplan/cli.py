@@ -219,8 +219,7 @@ def plan(
     result = write_plan(out_dir, files)
     if not quiet:
         click.echo(
-            f"exitplan: wrote {len(result.written)} file(s) to {out_dir} "
-            f"({len(files) - len(result.written)} unchanged)"
+            f"exitplan: wrote {len(result.written)} file(s) to {out_dir} ({len(result.unchanged)} unchanged)"
         )
         for stale in result.stale:
             click.echo(f"exitplan: {stale} is no longer generated; review and remove it", err=True)

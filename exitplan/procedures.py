@@ -26,6 +26,7 @@ PHASES = ("prepare", "move", "verify", "cutover", "rollback", "decommission")
 MATCH_KEYS = ("source", "service_kind", "interface", "kubernetes_kind")
 SOURCES = ("terraform", "kubernetes")
 #: Placeholders the runbook fills from the resource; every other placeholder is left for the engineer.
+#: The placeholders a runbook fills from the code (the rest stay for people).
 FILLED_PLACEHOLDERS = ("<SOURCE_NAME>", "<NAMESPACE>", "<REGION>")
 
 PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_]*>")

@@ -80,6 +80,7 @@ def report_dict(report: ScanReport, plan: Plan | None = None) -> dict[str, Any]:
                 "score": s.score,
                 "grade": s.grade,
                 "effort": s.effort,
+                "effort_points": s.effort_points,
                 "exposure": {
                     "clouds": list(s.exposure.clouds),
                     "jurisdictions": list(s.exposure.jurisdictions),

@@ -12,7 +12,7 @@ from typing import Any
 from ..api import ScanReport
 from ..model import REDACTED
 from ..plan import Plan
-from ..procedures import PHASES, procedure_for
+from ..procedures import FILLED_PLACEHOLDERS, PHASES, procedure_for
 from ..rules import BY_ID
 from ..scoring import WorkloadScore
 
@@ -196,7 +196,7 @@ def _placeholders(resource) -> dict[str, str]:
         if resource.source == "terraform"
         else resource.name
     )
-    values = {"<SOURCE_NAME>": name, "<NAMESPACE>": resource.namespace, "<REGION>": resource.region}
+    values = dict(zip(FILLED_PLACEHOLDERS, (name, resource.namespace, resource.region), strict=True))
     return {k: v for k, v in values.items() if isinstance(v, str) and _SAFE_VALUE.match(v) and v != REDACTED}
 
 

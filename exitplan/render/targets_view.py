@@ -37,7 +37,7 @@ def render(name, catalog_dirs, report, fmt: str) -> str:
         f"  legal seat:     {target.legal_seat}",
         f"  jurisdiction:   {target.jurisdiction}",
         f"  OpenStack:      {'yes' if target.openstack_based else 'no'}",
-        f"  Terraform:      {target.terraform_source}",
+        f"  Terraform:      {', '.join([target.terraform_source, *target.terraform_also])}",
         "  certifications: "
         + (
             ", ".join(f"{c.name}{'' if c.verified else ' (unverified)'}" for c in target.certifications)
@@ -77,6 +77,7 @@ def _facts(target) -> dict:
         "eu_only_ownership": target.eu_only_ownership,
         "openstack_based": target.openstack_based,
         "terraform_source": target.terraform_source,
+        "terraform_also": list(target.terraform_also),
         "certifications": [{"name": c.name, "verified": c.verified} for c in target.certifications],
         "regions": [r.id for r in target.regions],
         "services": {k: o.offering for k, o in sorted(target.services.items())},
