@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from exitplan.classify import classify
+from exitplan.knowledge.service_catalog import ServiceCatalog, load_service_catalog
 from exitplan.model import Resource
-from exitplan.service_catalog import ServiceCatalog, load_service_catalog
 
 SAMPLE = Path(__file__).resolve().parent / "real-world-types.tsv"
 HYPERSCALERS = ("aws", "azure", "gcp")

@@ -24,12 +24,14 @@ from .graph.edges_config import route_config_values
 from .graph.edges_cross import cross_layer_edges
 from .graph.edges_kubernetes import kubernetes_edges
 from .graph.workloads import apply_overrides, group_workloads, load_roles
-from .loaders import kubernetes, plan_json, terraform
+from .knowledge.service_catalog import load_service_catalog
+from .kubernetes import loader as kubernetes
 from .markers import Marker, find_markers, load_markers
 from .model import Configuration, Edge, Finding, InputFile, LoadResult, Resource
 from .rules.base import RuleContext
 from .scoring import WorkloadScore, apply_waivers, estate_score, run_rules, score_workloads
-from .service_catalog import load_service_catalog
+from .terraform import loader as terraform
+from .terraform import plan_json
 
 
 @dataclass(frozen=True)

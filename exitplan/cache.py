@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from . import __version__
-from .resources import data_path
+from .knowledge.data_path import data_path
 
 #: Entries beyond this many are removed, oldest first.
 MAX_ENTRIES = 16

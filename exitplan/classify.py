@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from .knowledge.service_catalog import Classification, ServiceCatalog
 from .model import Resource
-from .service_catalog import Classification, ServiceCatalog
 
 #: The type a Terraform resource record carries for a module call that was not expanded.
 MODULE_TYPE = "module"

@@ -200,7 +200,7 @@ def plan(
     paths, target, out_dir, check, plan_date, config_path, catalog_dirs, quiet, no_cache, no_progress, debug
 ):
     """Write EXIT-PLAN.md, workloads/<name>.md and exitplan.json for a target."""
-    from .catalog import load_target
+    from .knowledge.targets import load_target
     from .render.documents import plan_documents
     from .render.writer import check_plan, write_plan
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .datafile import read_yaml
 from .errors import ConfigError
+from .knowledge.datafile import read_yaml
 
 CONFIG_NAME = ".exitplan.yaml"
 

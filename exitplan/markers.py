@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from exitplan.marker_catalog import (
+from exitplan.knowledge.marker_catalog import (
     LOCKIN_LEVELS,
     MarkerCatalog,
     MarkerSpec,

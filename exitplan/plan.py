@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from .catalog import Offering, Target
 from .graph.workloads import WavePhase, load_wave_phases
+from .knowledge.targets import Offering, Target
 from .model import Edge, Resource
 
 #: Kubernetes objects are re-applied to the target cluster; their coupling is handled by findings.

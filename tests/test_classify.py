@@ -8,8 +8,8 @@ import pytest
 from ruamel.yaml import YAML
 
 from exitplan.classify import classify, coverage
+from exitplan.knowledge.service_catalog import load_service_catalog
 from exitplan.model import Resource, Unknown
-from exitplan.service_catalog import load_service_catalog
 
 CASES = YAML(typ="safe").load((Path(__file__).parent / "fixtures" / "classify" / "cases.yaml").read_text())
 
@@ -217,7 +217,7 @@ def test_coverage_counts_classified_and_lists_unclassified_types(catalog):
 
 def test_azapi_sub_resource_types_fall_to_their_service_family():
     from exitplan.classify import classify
-    from exitplan.service_catalog import load_service_catalog
+    from exitplan.knowledge.service_catalog import load_service_catalog
     from tests.factories import tf
 
     domain = tf(

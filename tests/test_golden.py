@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from exitplan.api import scan
-from exitplan.catalog import load_target
+from exitplan.knowledge.targets import load_target
 from exitplan.render.documents import plan_documents
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -347,7 +347,7 @@ def test_gpu_node_selectors_are_gpu_markers():
 
 def test_iam_actions_in_unknown_policies_are_found(catalog, tmp_path):
     from exitplan.discover import discover
-    from exitplan.loaders import terraform
+    from exitplan.terraform import loader as terraform
 
     (tmp_path / "main.tf").write_text(
         'resource "aws_dynamodb_table" "t" {\n  name = "carts"\n}\n'

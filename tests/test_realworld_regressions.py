@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from exitplan.discover import discover
-from exitplan.loaders.kubernetes import load
+from exitplan.kubernetes.loader import load
 
 FIXTURES = Path(__file__).parent / "fixtures" / "realworld"
 

@@ -13,10 +13,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from ..datafile import load_data_file, require
 from ..errors import CatalogError
+from ..knowledge.data_path import data_path
+from ..knowledge.datafile import load_data_file, require
 from ..model import Edge, Resource
-from ..resources import data_path
 from .index import edge
 
 

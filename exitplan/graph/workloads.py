@@ -19,10 +19,10 @@ from functools import cache
 
 import networkx as nx
 
-from ..datafile import load_data_file, require
 from ..errors import CatalogError
+from ..knowledge.data_path import data_path
+from ..knowledge.datafile import load_data_file, require
 from ..model import Resource
-from ..resources import data_path
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from functools import cache
 import jinja2
 
 from ..api import ScanReport
-from ..catalog import Target
+from ..knowledge.data_path import data_path
+from ..knowledge.targets import Target
 from ..plan import build_plan
-from ..resources import data_path
 from .filters import FILTERS
 from .json_report import to_json
 from .view import build_documents

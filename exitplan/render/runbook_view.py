@@ -10,9 +10,9 @@ from collections import defaultdict
 from typing import Any
 
 from ..api import ScanReport
+from ..knowledge.procedures import FILLED_PLACEHOLDERS, PHASES, procedure_for
 from ..model import REDACTED
 from ..plan import Plan
-from ..procedures import FILLED_PLACEHOLDERS, PHASES, procedure_for
 from ..rules import BY_ID
 from ..scoring import WorkloadScore
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from ..catalog import load_target, load_targets
+from ..knowledge.targets import load_target, load_targets
 
 
 def render(name, catalog_dirs, report, fmt: str) -> str:

@@ -12,11 +12,11 @@ from functools import cache
 from typing import Any
 
 from ..api import ScanReport
-from ..datafile import load_data_file, require
 from ..errors import CatalogError
+from ..knowledge.data_path import data_path
+from ..knowledge.datafile import load_data_file, require
+from ..knowledge.procedures import load_procedures
 from ..plan import Plan
-from ..procedures import load_procedures
-from ..resources import data_path
 from ..rules import BY_ID
 from ..scoring import grade_of
 from .runbook_view import EFFORT_WEEKS, findings_view, workload_view

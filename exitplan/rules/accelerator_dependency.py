@@ -20,10 +20,10 @@ Example
 import re
 from functools import cache
 
-from ..datafile import load_data_file, require
 from ..errors import CatalogError
+from ..knowledge.data_path import data_path
+from ..knowledge.datafile import load_data_file, require
 from ..model import Resource
-from ..resources import data_path
 from .base import RuleContext
 
 ID = "EP103"

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exitplan.api import scan
-from exitplan.catalog import load_target
 from exitplan.cli import main
+from exitplan.knowledge.targets import load_target
 from exitplan.plan import build_plan
 from exitplan.render.documents import plan_documents
 from exitplan.render.regions import extract

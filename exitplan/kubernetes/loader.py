@@ -1,0 +1,243 @@
+"""Kubernetes loader: manifests, kustomizations and Helm charts become configurations and resources.
+
+``load`` accounts for every file it is given (an ``InputFile`` each) and never raises for bad input.
+Configurations follow SPEC §3: a kustomization folder renders as one configuration (each overlay its own
+variant), a Helm chart folder is one, and a connected tree of plain-manifest folders is one.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+from ..discover import MAX_FILE_BYTES, STDIN, Discovery, SourceFile, file_format
+from ..model import Configuration, InputFile, LoadResult, Resource
+from . import helm
+from .kustomize import Kustomizer, Render
+from .manifests import (
+    KUSTOMIZATION_FILES,
+    Manifest,
+    Parsed,
+    address_of,
+    describe_other,
+    manifests_of,
+    namespace_of,
+    parse_source,
+    to_resource,
+)
+
+#: How each role a file plays shows up as its input format.
+_ROLE_FORMATS = {
+    "kustomization": "kustomization",
+    "patch": "kustomize-patch",
+    "chart": "helm-chart",
+    "values": "helm-values",
+}
+
+
+@dataclass
+class _Outcome:
+    """What became of one file: its role, notes for its reason, how many objects it gave."""
+
+    role: str = "manifests"
+    notes: list[str] = field(default_factory=list)
+    objects: int = 0
+
+
+class _Loader:
+    def __init__(self, discovery: Discovery, files: list[SourceFile]) -> None:
+        self.root = discovery.root
+        self.files = {f.rel: f for f in files}
+        self.parsed: dict[str, Parsed] = {}
+        self.outcomes: dict[str, _Outcome] = {rel: _Outcome() for rel in self.files}
+        self.configurations: dict[str, Configuration] = {}
+        self.resources: list[Resource] = []
+        self.seen: dict[tuple[str, str], tuple[str, int]] = {}
+        self.extra_inputs: list[InputFile] = []
+
+    # --- reading ----------------------------------------------------------------------------------
+
+    def read(self, rel: str) -> Parsed | None:
+        """A file below the scanned root, parsed once; None when missing or outside the root."""
+        if rel in self.parsed:
+            return self.parsed[rel]
+        source = self.files.get(rel) or self._on_disk(rel)
+        if source is None:
+            return None
+        self.parsed[rel] = parse_source(source)
+        return self.parsed[rel]
+
+    def _on_disk(self, rel: str) -> SourceFile | None:
+        if rel == STDIN or rel.startswith(".."):
+            return None
+        path = self.root / rel
+        try:
+            resolved = path.resolve()
+            if not resolved.is_relative_to(self.root.resolve()) or not resolved.is_file():
+                return None
+            if resolved.stat().st_size > MAX_FILE_BYTES:
+                return None
+        except OSError:
+            return None
+        return SourceFile(path, rel, file_format(path.name) or "text")
+
+    def is_dir(self, rel: str) -> bool:
+        if rel.startswith(".."):
+            return False
+        if any(r.startswith(f"{rel}/") for r in self.files) and rel not in self.files:
+            return True
+        try:
+            return (self.root / rel).is_dir()
+        except OSError:
+            return False
+
+    # --- the three kinds of configuration ---------------------------------------------------------
+
+    def run(self) -> LoadResult:
+        rels = sorted(r for r in self.files if r != STDIN)
+        charts = helm.chart_dirs(rels)
+        kustomizations = {
+            posixpath.dirname(r) or "." for r in rels if posixpath.basename(r) in KUSTOMIZATION_FILES
+        }
+        self._charts(rels, charts)
+        self._kustomizations(sorted(kustomizations))
+        special = charts | kustomizations
+        for rel in rels:
+            outcome = self.outcomes[rel]
+            if outcome.role != "manifests" or helm.chart_of(rel, charts) is not None:
+                continue
+            folder = _plain_folder(rel, special)
+            if folder is None:
+                outcome.role = "unlisted"
+                continue
+            self._emit(manifests_of(self.read(rel)), folder, "manifests")
+        if STDIN in self.files:
+            self._emit(manifests_of(self.read(STDIN)), STDIN, "stdin")
+        inputs = [self._input(rel) for rel in self.files] + self.extra_inputs
+        return LoadResult(
+            tuple(sorted(inputs)),
+            tuple(sorted(self.configurations.values())),
+            tuple(self.resources),
+        )
+
+    def _charts(self, rels: list[str], charts: set[str]) -> None:
+        for rel in rels:
+            chart = helm.chart_of(rel, charts)
+            if chart is None:
+                continue
+            role = helm.role_in_chart(rel, chart)
+            self.outcomes[rel].role = "template" if role == "template" else role
+            if role == "other":
+                self.outcomes[rel].role = "chart-manifests"
+                self._emit(manifests_of(self.read(rel)), chart, "helm-chart")
+        for chart in sorted(charts):
+            self.configurations[chart] = Configuration(chart, "kubernetes", "helm-chart")
+            chart_file = self.read(_join(chart, helm.CHART_FILE))
+            values = self.read(_join(chart, "values.yaml")) or self.read(_join(chart, "values.yml"))
+            resource = helm.chart_resource(chart, chart_file, values) if chart_file else None
+            if resource is not None:
+                self.resources.append(resource)
+
+    def _kustomizations(self, directories: list[str]) -> None:
+        kustomizer = Kustomizer(self.read, self.is_dir)
+        for directory in directories:
+            probe = Render()
+            kustomization = kustomizer.load(directory, probe)
+            self._account(probe)
+            if kustomization is not None and kustomization.is_component:
+                continue  # a component only means something inside the kustomizations that use it
+            render = kustomizer.render(directory)
+            self._account(render)
+            self._emit(render.manifests, directory, "kustomization")
+
+    def _account(self, render: Render) -> None:
+        for rel, role in render.roles.items():
+            outcome = self.outcomes.get(rel)
+            if outcome is not None and outcome.role in ("manifests", "unlisted"):
+                outcome.role = role
+        for rel, notes in render.notes.items():
+            outcome = self.outcomes.get(rel)
+            if outcome is not None:
+                outcome.notes.extend(n for n in notes if n not in outcome.notes)
+        for url, file, line in render.remote:
+            record = InputFile(
+                url, "kustomization", "skipped", f"remote resource listed in {file}:{line}; not fetched"
+            )
+            if record not in self.extra_inputs:
+                self.extra_inputs.append(record)
+
+    def _emit(self, manifests: list[Manifest], configuration: str, kind: str) -> None:
+        self.configurations.setdefault(configuration, Configuration(configuration, "kubernetes", kind))
+        for manifest in manifests:
+            address = address_of(manifest.kind, manifest.name or "(unnamed)", namespace_of(manifest))
+            first = self.seen.get((configuration, address))
+            outcome = self.outcomes.get(manifest.file)
+            if first is not None:
+                if outcome is not None:
+                    outcome.notes.append(
+                        f"duplicate object {address} (first at {first[0]}:{first[1]}); kept the first"
+                    )
+                continue
+            self.seen[(configuration, address)] = (manifest.file, manifest.line)
+            if outcome is not None:
+                outcome.objects += 1
+            self.resources.append(to_resource(manifest, configuration))
+
+    # --- the input record of each file ------------------------------------------------------------
+
+    def _input(self, rel: str) -> InputFile:
+        outcome = self.outcomes[rel]
+        if outcome.role == "template":
+            chart = helm.chart_of(rel, helm.chart_dirs(list(self.files)))
+            return helm.template_input(rel, chart or ".")
+        parsed = self.read(rel)
+        notes = "; ".join(outcome.notes) or None
+        error = parsed.error if parsed else None
+        fmt = _ROLE_FORMATS.get(outcome.role, "kubernetes")
+        if error is not None and not parsed.stream.documents and "{{" in parsed.text:
+            return InputFile(rel, "helm-template", "skipped", _GO_TEMPLATE)
+        if error is not None:
+            readable = any(d.value is not None for d in parsed.stream.documents)
+            if not readable and outcome.role not in _ROLE_FORMATS:
+                fmt = self.files[rel].format
+            reason = "; ".join(filter(None, [error.reason, notes]))
+            return InputFile(rel, fmt, "error", reason, error.line)
+        if outcome.role in _ROLE_FORMATS:
+            return InputFile(rel, fmt, "parsed", notes)
+        if outcome.role == "unlisted" and manifests_of(parsed):
+            folder = posixpath.dirname(rel) or "."
+            return InputFile(rel, "kubernetes", "skipped", f"not listed in the kustomization in {folder}")
+        if outcome.objects or manifests_of(parsed):
+            return InputFile(rel, "kubernetes", "parsed", notes)
+        if not any(d.value is not None for d in parsed.stream.documents):
+            return InputFile(rel, self.files[rel].format, "skipped", "empty file")
+        return InputFile(rel, self.files[rel].format, "skipped", describe_other(rel, parsed.stream.documents))
+
+
+_GO_TEMPLATE = (
+    "Go template (contains {{ … }}), not YAML until rendered: render it first, "
+    "e.g. `helm template … | exitplan scan -`"
+)
+
+
+def _join(directory: str, name: str) -> str:
+    return name if directory == "." else f"{directory}/{name}"
+
+
+def _plain_folder(rel: str, special: set[str]) -> str | None:
+    """The highest folder above ``rel`` whose way down to it passes no kustomization or chart folder."""
+    directory = posixpath.dirname(rel) or "."
+    if directory in special:
+        return None
+    folder = directory
+    while folder != ".":
+        parent = posixpath.dirname(folder) or "."
+        if parent in special:
+            break
+        folder = parent
+    return folder
+
+
+def load(discovery: Discovery, files: list[SourceFile]) -> LoadResult:
+    """Read the YAML and JSON files (and stdin) given as Kubernetes input."""
+    return _Loader(discovery, files).run()

@@ -1,0 +1,190 @@
+"""Terraform / OpenTofu loader: files → root-module configurations → resources with references.
+
+Every directory of ``.tf`` files is a module; a directory that no other scanned directory calls as a
+local module is a root, i.e. a configuration. Each root is evaluated from its variables (defaults <
+``terraform.tfvars`` < ``terraform.tfvars.json`` < ``*.auto.tfvars`` in lexical order), following local
+modules and the modules ``terraform init`` downloaded (``.terraform/modules/modules.json``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import posixpath
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..discover import MAX_FILE_BYTES, Discovery, SourceFile, file_format
+from ..model import Configuration, InputFile, LoadResult, Resource, Unknown
+from ..secrets import is_secret_key
+from .evaluate import SECRET, Evaluator, Scope
+from .instances import Context, ModuleInstance
+from .modules import ModuleDef, ParsedFile, build_module, directory_of, effective_files, parse_source
+from .resources import instance_resources, is_literal_source
+from .secrets import SecretBook
+
+FORMATS = ("terraform", "terraform-json", "tfvars")
+
+
+def is_local_source(source: str) -> bool:
+    return source.startswith(("./", "../")) or source in (".", "..")
+
+
+def load(discovery: Discovery) -> LoadResult:
+    parsed = [parse_source(source) for source in discovery.of_format(*FORMATS)]
+    code: dict[str, list[ParsedFile]] = {}
+    tfvars: dict[str, list[ParsedFile]] = {}
+    for item in parsed:
+        target = tfvars if item.source.format == "tfvars" else code
+        target.setdefault(directory_of(item.source.rel), []).append(item)
+    modules = {
+        directory: build_module(directory, effective_files(files)) for directory, files in code.items()
+    }
+    downloads = Downloads(discovery.root, modules)
+    configurations: list[Configuration] = []
+    resources: list[Resource] = []
+    for root in root_directories(modules):
+        configurations.append(Configuration(root, "terraform", "terraform-root"))
+        resources.extend(_load_root(root, modules[root], tfvars.get(root, []), downloads))
+    inputs = [item.input for item in parsed] + downloads.inputs
+    return LoadResult(tuple(inputs), tuple(configurations), tuple(resources))
+
+
+def root_directories(modules: dict[str, ModuleDef]) -> list[str]:
+    called: set[str] = set()
+    for directory, module in modules.items():
+        for call in module.calls.values():
+            source = is_literal_source(call)
+            if source and is_local_source(source):
+                target = _join(directory, source)
+                if target != directory:
+                    called.add(target)
+    return sorted(directory for directory in modules if directory not in called)
+
+
+def _join(directory: str, relative: str) -> str:
+    return posixpath.normpath(posixpath.join(directory, relative))
+
+
+def _load_root(
+    root: str, module: ModuleDef, tfvars: list[ParsedFile], downloads: Downloads
+) -> list[Resource]:
+    book = SecretBook()
+    evaluator = Evaluator()
+
+    def resolve(calling: str, source: str, key_path: str) -> ModuleDef | None:
+        if is_local_source(source):
+            return downloads.module_at(_join(calling, source))
+        directory = downloads.registered(root, key_path)
+        return downloads.module_at(directory) if directory else None
+
+    context = Context(root, evaluator, resolve, book.remember)
+    variables = root_variables(module, tfvars, evaluator, book)
+    instance = ModuleInstance(context, module, variables=variables)
+    found = [dataclasses.replace(r, attributes=book.scrub(r.attributes)) for r in _walk(instance, book)]
+    return sorted(found, key=lambda r: r.address)
+
+
+def _walk(instance: ModuleInstance, book: SecretBook) -> Iterator[Resource]:
+    yield from instance_resources(instance, book)
+    for name in instance.module.calls:
+        for child in instance.children(name).instances:
+            yield from _walk(child, book)
+
+
+def _tfvars_order(item: ParsedFile) -> tuple[int, str]:
+    name = posixpath.basename(item.source.rel)
+    if name == "terraform.tfvars":
+        return (0, name)
+    if name == "terraform.tfvars.json":
+        return (1, name)
+    return (2, name)
+
+
+def root_variables(
+    module: ModuleDef, tfvars: list[ParsedFile], evaluator: Evaluator, book: SecretBook
+) -> dict:
+    values: dict = {}
+    for name, variable in module.variables.items():
+        values[name] = (
+            evaluator.evaluate(variable.default, Scope()) if variable.default else Unknown(f"var.{name}")
+        )
+    auto = [f for f in tfvars if f.body is not None and _is_auto_loaded(f.source.rel)]
+    for item in sorted(auto, key=_tfvars_order):
+        for attr in item.body.attributes.values():
+            if attr.name in module.variables:
+                values[attr.name] = evaluator.evaluate(attr.expr, Scope())
+    for name, variable in module.variables.items():
+        if variable.sensitive or is_secret_key(name):
+            book.remember(values[name])
+            values[name] = SECRET
+    return values
+
+
+def _is_auto_loaded(rel: str) -> bool:
+    name = posixpath.basename(rel)
+    return name in ("terraform.tfvars", "terraform.tfvars.json") or name.endswith(
+        (".auto.tfvars", ".auto.tfvars.json")
+    )
+
+
+class Downloads:
+    """Module directories: the scanned ones, and those ``terraform init`` put under ``.terraform/modules``."""
+
+    def __init__(self, root: Path, modules: dict[str, ModuleDef]) -> None:
+        self.root = root
+        self.modules = modules
+        self.inputs: list[InputFile] = []
+        self._read: dict[str, ModuleDef | None] = {}
+        self._manifests: dict[str, dict[str, str]] = {}
+
+    def registered(self, root: str, key_path: str) -> str | None:
+        """The directory ``modules.json`` of ``root`` records for the module key ``key_path``."""
+        if root not in self._manifests:
+            self._manifests[root] = self._manifest(root)
+        directory = self._manifests[root].get(key_path)
+        return _join(root, directory) if directory else None
+
+    def _manifest(self, root: str) -> dict[str, str]:
+        rel = _join(root, ".terraform/modules/modules.json")
+        path = self.root / rel
+        if not path.is_file():
+            return {}
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            entries = {m["Key"]: m["Dir"] for m in data.get("Modules", []) if m.get("Key") and m.get("Dir")}
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            reason = f"cannot read modules.json: {exc.__class__.__name__}"
+            self.inputs.append(InputFile(rel, "terraform", "error", reason))
+            return {}
+        return {k: v for k, v in entries.items() if isinstance(k, str) and isinstance(v, str)}
+
+    def module_at(self, directory: str) -> ModuleDef | None:
+        if directory in self.modules:
+            return self.modules[directory]
+        if ".terraform/modules" not in directory or directory.startswith(".."):
+            return None
+        if directory not in self._read:
+            self._read[directory] = self._read_directory(directory)
+        return self._read[directory]
+
+    def _read_directory(self, directory: str) -> ModuleDef | None:
+        path = self.root / directory
+        try:
+            inside = path.resolve().is_relative_to(self.root.resolve())
+            entries = sorted(path.iterdir()) if inside and path.is_dir() else []
+        except OSError:
+            entries = []
+        files = []
+        for entry in entries:
+            fmt = file_format(entry.name)
+            if fmt not in ("terraform", "terraform-json") or not entry.is_file():
+                continue
+            rel = f"{directory}/{entry.name}"
+            if entry.stat().st_size > MAX_FILE_BYTES:
+                self.inputs.append(InputFile(rel, "terraform", "skipped", "file too large"))
+                continue
+            item = parse_source(SourceFile(entry, rel, fmt), "terraform")
+            self.inputs.append(item.input)
+            files.append(item)
+        return build_module(directory, effective_files(files)) if files else None

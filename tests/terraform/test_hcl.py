@@ -1,0 +1,113 @@
+"""The HCL reader: expression shapes, templates, heredocs, escapes and recovery from syntax errors."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from exitplan.terraform import hcl
+from exitplan.terraform.evaluate import Evaluator, Scope
+
+
+def value(text: str, **variables):
+    parsed = hcl.parse(f"x = {text}\n")
+    assert parsed.error is None, parsed
+    return Evaluator().evaluate(parsed.body.attributes["x"].expr, Scope(variables=variables))
+
+
+def test_blocks_labels_and_lines():
+    parsed = hcl.parse(
+        '# c\nresource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n  tags {\n    a = 1\n  }\n}\n'
+    )
+    (block,) = parsed.body.blocks
+    assert (block.type, block.labels, block.line) == ("resource", ("aws_vpc", "main"), 2)
+    assert block.body.attributes["cidr_block"].line == 3
+    assert block.body.blocks[0].type == "tags"
+    assert block.body.blocks[0].line == 4
+
+
+def test_string_escapes():
+    assert value(r'"a\"b\n\u00e9 $${x} %%{y}"') == 'a"b\né ${x} %{y}'
+
+
+def test_heredoc_plain_and_indented_with_trailing_spaces_on_marker():
+    parsed = hcl.parse("a = <<EOT\n  keep ${v}\nEOT   \nb = <<-EOT\n    one\n      two\n    EOT\n")
+    assert parsed.error is None
+    evaluator = Evaluator()
+    scope = Scope(variables={})
+    a = parsed.body.attributes["a"].expr
+    assert isinstance(a, hcl.Template)
+    assert a.parts[0] == "  keep "
+    assert evaluator.evaluate(parsed.body.attributes["b"].expr, scope) == "one\n  two\n"
+
+
+def test_multiline_traversal_in_parentheses():
+    parsed = hcl.parse("x = (var.a\n  .b\n  .c)\n")
+    expr = parsed.body.attributes["x"].expr
+    assert isinstance(expr, hcl.Traversal)
+    assert (expr.root, expr.steps) == ("var", (("attr", "a"), ("attr", "b"), ("attr", "c")))
+
+
+def test_traversal_steps_legacy_index_and_splat():
+    parsed = hcl.parse("x = aws_instance.web.0.id\ny = aws_instance.web.*.id\nz = aws_instance.web[*].id\n")
+    x, y, z = (parsed.body.attributes[n].expr for n in "xyz")
+    assert [s[0] for s in x.steps] == ["attr", "index", "attr"]
+    assert x.steps[1][1].value == 0
+    assert y.steps == z.steps == (("attr", "web"), ("splat", None), ("attr", "id"))
+
+
+def test_expressions_evaluate():
+    assert value("1 + 2 * 3") == 7
+    assert value('var.n > 2 ? "big" : "small"', n=3) == "big"
+    assert value('[for s in var.l : upper(s) if s != "b"]', l=["a", "b", "c"]) == ["A", "C"]
+    assert value("{ for k, v in var.m : v => k }", m={"a": "x", "b": "y"}) == {"x": "a", "y": "b"}
+    assert value("{ for s in var.l : substr(s, 0, 1) => s... }", l=["ab", "ac", "b"]) == {
+        "a": ["ab", "ac"],
+        "b": ["b"],
+    }
+    assert value("var.l[*].id", l=[{"id": 1}, {"id": 2}]) == [1, 2]
+    assert value('"${var.a}-${var.b}"', a="x", b=2) == "x-2"
+    assert value('{ (var.k) = 1, "a.b" : 2, plain = 3 }', k="dyn") == {"dyn": 1, "a.b": 2, "plain": 3}
+    assert value("-1.5e3") == -1500
+
+
+def test_syntax_error_recovers_blocks_around_it():
+    text = (
+        'resource "a" "one" {\n  x = 1\n}\n\n'
+        'resource "a" "two" {\n  x = = 2\n}\n\n'
+        'resource "a" "three" {\n  y = 3\n}\n'
+    )
+    parsed = hcl.parse(text)
+    assert parsed.error == "syntax error"
+    assert parsed.error_line == 6
+    assert [(b.labels[1], b.line) for b in parsed.body.blocks] == [("one", 1), ("three", 9)]
+
+
+def test_template_directive_keeps_references_but_is_not_evaluated():
+    parsed = hcl.parse('x = "%{ for p in var.ports }${p},%{ endfor }"\n')
+    expr = parsed.body.attributes["x"].expr
+    assert isinstance(expr.parts[0], hcl.Opaque)
+    assert Evaluator().evaluate(expr, Scope(variables={"ports": [1]})).__class__.__name__ == "Unknown"
+
+
+def test_json_string_template():
+    expr = hcl.parse_template("${aws_vpc.main.id}", line=7)
+    assert isinstance(expr, hcl.Traversal)
+    assert expr.line == 7
+    assert hcl.parse_template("plain", 3).value == "plain"
+
+
+def test_very_deep_nesting_is_bounded():
+    parsed = hcl.parse("x = " + "[" * 2000 + "]" * 2000 + "\n")
+    assert parsed.error is not None
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list('resource"ab{}[]()=\n ${}%<EOT-.*,:?!0123456789#/\\')), max_size=200
+    )
+)
+def test_any_text_parses_without_exception(text):
+    result = hcl.parse(text)
+    assert isinstance(result.body, hcl.Body)
