@@ -32,23 +32,14 @@ gives no edge.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
-from exitplan.graph.index import POD_TEMPLATES, ObjectIndex, PodIndex, edge, namespace_of, pod_spec_path
+from exitplan.graph.edges_pods import claim_templates, pod_spec_references
+from exitplan.graph.index import POD_TEMPLATES, ObjectIndex, PodIndex, edge, namespace_of
+from exitplan.graph.object_context import Context, link
 from exitplan.model import Edge, Resource
 from exitplan.model import Path as AttrPath
 
 ROUTE_KINDS = ("HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute", "UDPRoute")
-CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
-
-
-@dataclass
-class Context:
-    objects: ObjectIndex
-    pods: PodIndex
-    #: (configuration, namespace, secret name) → the ExternalSecret that creates that Secret.
-    secret_sources: dict[tuple[str, str | None, str], Resource] = field(default_factory=dict)
 
 
 def kubernetes_edges(resources: Sequence[Resource]) -> Iterator[Edge]:
@@ -79,20 +70,6 @@ def _template_relations(resource: Resource) -> tuple[Relation, ...]:
     return (pod_spec_references,) if resource.type in POD_TEMPLATES else ()
 
 
-def _link(
-    context: Context,
-    source: Resource,
-    kind: str,
-    edge_kind: str,
-    name: Any,
-    path: AttrPath,
-    namespace: Any = None,
-) -> Iterator[Edge]:
-    target = context.objects.get(source, kind, name, namespace)
-    if target is not None:
-        yield edge(source, target, edge_kind, path)
-
-
 # --- services and routing ---------------------------------------------------------------------------
 
 
@@ -108,7 +85,7 @@ def ingress_routes(ingress: Resource, context: Context) -> Iterator[Edge]:
         paths = rule.get("http", {}).get("paths", []) if isinstance(rule, Mapping) else []
         backends += [(*spec, "rules", i, "http", "paths", j, "backend") for j in range(len(paths or []))]
     for path in backends:
-        yield from _link(
+        yield from link(
             context,
             ingress,
             "Service",
@@ -116,7 +93,7 @@ def ingress_routes(ingress: Resource, context: Context) -> Iterator[Edge]:
             ingress.get(*path, "service", "name"),
             (*path, "service", "name"),
         )
-        yield from _link(
+        yield from link(
             context,
             ingress,
             "Service",
@@ -126,7 +103,7 @@ def ingress_routes(ingress: Resource, context: Context) -> Iterator[Edge]:
         )
         resource_ref = ingress.get(*path, "resource")
         if isinstance(resource_ref, Mapping):
-            yield from _link(
+            yield from link(
                 context,
                 ingress,
                 str(resource_ref.get("kind")),
@@ -137,7 +114,7 @@ def ingress_routes(ingress: Resource, context: Context) -> Iterator[Edge]:
 
 
 def ingress_class(ingress: Resource, context: Context) -> Iterator[Edge]:
-    yield from _link(
+    yield from link(
         context,
         ingress,
         "IngressClass",
@@ -146,7 +123,7 @@ def ingress_class(ingress: Resource, context: Context) -> Iterator[Edge]:
         ("spec", "ingressClassName"),
     )
     annotation = ("metadata", "annotations", "kubernetes.io/ingress.class")
-    yield from _link(
+    yield from link(
         context, ingress, "IngressClass", "uses-ingress-class", ingress.get(*annotation), annotation
     )
 
@@ -154,7 +131,7 @@ def ingress_class(ingress: Resource, context: Context) -> Iterator[Edge]:
 def route_refs(route: Resource, context: Context) -> Iterator[Edge]:
     for i, parent in enumerate(route.get("spec", "parentRefs", default=[]) or []):
         if isinstance(parent, Mapping):
-            yield from _link(
+            yield from link(
                 context,
                 route,
                 str(parent.get("kind", "Gateway")),
@@ -167,7 +144,7 @@ def route_refs(route: Resource, context: Context) -> Iterator[Edge]:
         refs = rule.get("backendRefs", []) if isinstance(rule, Mapping) else []
         for j, ref in enumerate(refs or []):
             if isinstance(ref, Mapping):
-                yield from _link(
+                yield from link(
                     context,
                     route,
                     str(ref.get("kind", "Service")),
@@ -179,7 +156,7 @@ def route_refs(route: Resource, context: Context) -> Iterator[Edge]:
 
 
 def gateway_class(gateway: Resource, context: Context) -> Iterator[Edge]:
-    yield from _link(
+    yield from link(
         context,
         gateway,
         "GatewayClass",
@@ -189,137 +166,24 @@ def gateway_class(gateway: Resource, context: Context) -> Iterator[Edge]:
     )
 
 
-# --- workloads --------------------------------------------------------------------------------------
-
-
-def pod_spec_references(workload: Resource, context: Context) -> Iterator[Edge]:
-    spec = pod_spec_path(workload)
-    if spec is None:
-        return
-    yield from _volumes(workload, context, spec)
-    for containers in CONTAINER_LISTS:
-        for i, _container in enumerate(workload.get(*spec, containers, default=[]) or []):
-            yield from _container_refs(workload, context, (*spec, containers, i))
-    for i, pull in enumerate(workload.get(*spec, "imagePullSecrets", default=[]) or []):
-        if isinstance(pull, Mapping):
-            yield from _secret(workload, context, pull.get("name"), (*spec, "imagePullSecrets", i, "name"))
-    yield from _service_account(workload, context, spec)
-    yield from _link(
-        context,
-        workload,
-        "PriorityClass",
-        "uses-priority-class",
-        workload.get(*spec, "priorityClassName"),
-        (*spec, "priorityClassName"),
-    )
-    yield from _link(
-        context,
-        workload,
-        "RuntimeClass",
-        "uses-runtime-class",
-        workload.get(*spec, "runtimeClassName"),
-        (*spec, "runtimeClassName"),
-    )
-
-
-#: What a volume (or a projected volume's source) names: (kind, edge kind, path inside the volume).
-_VOLUME_REFERENCES = (
-    ("ConfigMap", "uses-configmap", ("configMap", "name")),
-    ("Secret", "uses-secret", ("secret", "secretName")),
-    ("PersistentVolumeClaim", "claims-volume", ("persistentVolumeClaim", "claimName")),
-    ("SecretProviderClass", "uses-secret-provider-class", ("csi", "volumeAttributes", "secretProviderClass")),
-)
-_PROJECTED_REFERENCES = (
-    ("ConfigMap", "uses-configmap", ("configMap", "name")),
-    ("Secret", "uses-secret", ("secret", "name")),
-)
-
-
-def _volumes(workload: Resource, context: Context, spec: AttrPath) -> Iterator[Edge]:
-    for i, volume in enumerate(workload.get(*spec, "volumes", default=[]) or []):
-        if not isinstance(volume, Mapping):
-            continue
-        at = (*spec, "volumes", i)
-        yield from _references(workload, context, at, _VOLUME_REFERENCES)
-        for j, _source in enumerate(workload.get(*at, "projected", "sources", default=[]) or []):
-            yield from _references(workload, context, (*at, "projected", "sources", j), _PROJECTED_REFERENCES)
-
-
-def _references(workload: Resource, context: Context, at: AttrPath, references) -> Iterator[Edge]:
-    for kind, edge_kind, inner in references:
-        path = (*at, *inner)
-        name = workload.get(*path)
-        if kind == "Secret":
-            yield from _secret(workload, context, name, path) if name is not None else ()
-        else:
-            yield from _link(context, workload, kind, edge_kind, name, path)
-
-
-_ENV_FROM_REFERENCES = (
-    ("ConfigMap", "uses-configmap", ("configMapRef", "name")),
-    ("Secret", "uses-secret", ("secretRef", "name")),
-)
-_ENV_REFERENCES = (
-    ("ConfigMap", "uses-configmap", ("configMapKeyRef", "name")),
-    ("Secret", "uses-secret", ("secretKeyRef", "name")),
-)
-
-
-def _container_refs(workload: Resource, context: Context, container: AttrPath) -> Iterator[Edge]:
-    for j, _source in enumerate(workload.get(*container, "envFrom", default=[]) or []):
-        yield from _references(workload, context, (*container, "envFrom", j), _ENV_FROM_REFERENCES)
-    for j, _variable in enumerate(workload.get(*container, "env", default=[]) or []):
-        yield from _references(workload, context, (*container, "env", j, "valueFrom"), _ENV_REFERENCES)
-
-
-def _secret(workload: Resource, context: Context, name: Any, path: AttrPath) -> Iterator[Edge]:
-    """The Secret ``name``, or the ExternalSecret that creates it when the Secret is not in the manifests."""
-    target = context.objects.get(workload, "Secret", name)
-    if target is not None:
-        yield edge(workload, target, "uses-secret", path)
-        return
-    creator = context.secret_sources.get((workload.configuration, namespace_of(workload), str(name)))
-    if creator is not None:
-        yield edge(workload, creator, "uses-secret", path, note=f"Secret {name} created by ExternalSecret")
-
-
-def _service_account(workload: Resource, context: Context, spec: AttrPath) -> Iterator[Edge]:
-    for key in ("serviceAccountName", "serviceAccount"):
-        name = workload.get(*spec, key)
-        if isinstance(name, str) and name:
-            yield from _link(context, workload, "ServiceAccount", "runs-as", name, (*spec, key))
-            return
-    target = context.objects.get(workload, "ServiceAccount", "default")
-    if target is not None:
-        yield edge(workload, target, "runs-as", spec, "inferred", "no serviceAccountName: the default one")
-
-
-def claim_templates(statefulset: Resource, context: Context) -> Iterator[Edge]:
-    for i, _claim in enumerate(statefulset.get("spec", "volumeClaimTemplates", default=[]) or []):
-        path = ("spec", "volumeClaimTemplates", i, "spec", "storageClassName")
-        yield from _link(
-            context, statefulset, "StorageClass", "uses-storage-class", statefulset.get(*path), path
-        )
-
-
 # --- storage, scaling, policy -----------------------------------------------------------------------
 
 
 def storage_class(volume: Resource, context: Context) -> Iterator[Edge]:
     path = ("spec", "storageClassName")
-    yield from _link(context, volume, "StorageClass", "uses-storage-class", volume.get(*path), path)
+    yield from link(context, volume, "StorageClass", "uses-storage-class", volume.get(*path), path)
 
 
 def claim_volume(claim: Resource, context: Context) -> Iterator[Edge]:
     path = ("spec", "volumeName")
-    yield from _link(context, claim, "PersistentVolume", "binds-volume", claim.get(*path), path)
+    yield from link(context, claim, "PersistentVolume", "binds-volume", claim.get(*path), path)
 
 
 def scale_target(scaler: Resource, context: Context) -> Iterator[Edge]:
     for key in ("scaleTargetRef", "targetRef"):
         ref = scaler.get("spec", key)
         if isinstance(ref, Mapping):
-            yield from _link(
+            yield from link(
                 context, scaler, str(ref.get("kind", "Deployment")), "scales", ref.get("name"), ("spec", key)
             )
 
@@ -337,12 +201,10 @@ def network_policy(policy: Resource, context: Context) -> Iterator[Edge]:
 def role_binding(binding: Resource, context: Context) -> Iterator[Edge]:
     role = binding.get("roleRef")
     if isinstance(role, Mapping):
-        yield from _link(
-            context, binding, str(role.get("kind")), "binds-role", role.get("name"), ("roleRef",)
-        )
+        yield from link(context, binding, str(role.get("kind")), "binds-role", role.get("name"), ("roleRef",))
     for i, subject in enumerate(binding.get("subjects", default=[]) or []):
         if isinstance(subject, Mapping) and subject.get("kind") == "ServiceAccount":
-            yield from _link(
+            yield from link(
                 context,
                 binding,
                 "ServiceAccount",
@@ -356,7 +218,7 @@ def role_binding(binding: Resource, context: Context) -> Iterator[Edge]:
 def owned_by(resource: Resource, context: Context) -> Iterator[Edge]:
     for i, owner in enumerate(resource.get("metadata", "ownerReferences", default=[]) or []):
         if isinstance(owner, Mapping):
-            yield from _link(
+            yield from link(
                 context,
                 resource,
                 str(owner.get("kind")),
@@ -369,7 +231,7 @@ def owned_by(resource: Resource, context: Context) -> Iterator[Edge]:
 def secret_store(external: Resource, context: Context) -> Iterator[Edge]:
     ref = external.get("spec", "secretStoreRef")
     if isinstance(ref, Mapping):
-        yield from _link(
+        yield from link(
             context,
             external,
             str(ref.get("kind", "SecretStore")),

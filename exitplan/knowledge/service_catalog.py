@@ -22,8 +22,8 @@ from fnmatch import translate
 from pathlib import Path
 from typing import Any
 
-from ..errors import CatalogError
 from . import datafile
+from .catalog_document import CatalogDocument, KeyPath, format_path, kind_of
 from .data_path import data_path
 from .service_lookup import (
     Classification,
@@ -37,7 +37,6 @@ from .service_lookup import (
     normalise_module_source,
 )
 
-SCHEMA_VERSION = 1
 LOCKIN_LEVELS = ("none", "low", "medium", "high")
 #: Open protocols and de-facto standard APIs a service can be reached by; ``proprietary`` otherwise.
 _INTERFACE_NAMES = """
@@ -78,67 +77,11 @@ def read_yaml(path: Path) -> Any:
 
 
 def _load_kinds(path: Path) -> dict[str, str]:
-    doc = _Doc(path, read_yaml(path))
+    doc = CatalogDocument(path, read_yaml(path))
     kinds = doc.mapping(doc.data.get("kinds"), ("kinds",))
     for name, text in kinds.items():
         doc.string(text, ("kinds", name))
     return dict(kinds)
-
-
-KeyPath = tuple[str | int, ...]
-
-
-def _format_path(path: KeyPath) -> str:
-    text = ""
-    for step in path:
-        if isinstance(step, int):
-            text += f"[{step}]"
-        else:
-            key = f'"{step}"' if re.search(r"[.\s/\"]", step) else step
-            text += f".{key}" if text else key
-    return text or "(top)"
-
-
-class _Doc:
-    """One YAML document being validated; every complaint names the file and key path."""
-
-    def __init__(self, path: Path, data: Any) -> None:
-        self.path = path
-        self.data = self.mapping(data, ())
-        version = self.data.get("schema_version")
-        if version != SCHEMA_VERSION:
-            self.fail(("schema_version",), f"must be {SCHEMA_VERSION}, found {version!r}")
-
-    def fail(self, path: KeyPath, problem: str) -> None:
-        raise CatalogError(f"{self.path}: {_format_path(path)}: {problem}")
-
-    def mapping(self, value: Any, path: KeyPath) -> dict[str, Any]:
-        if not isinstance(value, Mapping):
-            self.fail(path, f"must be a mapping, found {_kind_of(value)}")
-        for key in value:
-            if not isinstance(key, str):
-                self.fail(path, f"keys must be strings, found {key!r}")
-        return dict(value)
-
-    def string(self, value: Any, path: KeyPath) -> str:
-        if not isinstance(value, str) or not value.strip():
-            self.fail(path, f"must be a non-empty string, found {_kind_of(value)}")
-        return value
-
-    def strings(self, value: Any, path: KeyPath) -> tuple[str, ...]:
-        items = [value] if isinstance(value, str) else value
-        if not isinstance(items, list) or not items:
-            self.fail(path, f"must be a string or a non-empty list of strings, found {_kind_of(value)}")
-        return tuple(self.string(item, (*path, index)) for index, item in enumerate(items))
-
-    def known_keys(self, data: Mapping[str, Any], allowed: frozenset[str], path: KeyPath) -> None:
-        for key in data:
-            if key not in allowed:
-                self.fail((*path, key), f"unknown key (expected one of {', '.join(sorted(allowed))})")
-
-
-def _kind_of(value: Any) -> str:
-    return "nothing" if value is None else f"{type(value).__name__} {value!r}"[:80]
 
 
 class _Builder:
@@ -152,21 +95,21 @@ class _Builder:
         self._new_families: list[Family] = []
         self.indirect: list[IndirectTypes] = []
         self.modules: dict[str, ModuleEntry] = {}
-        self._module_types: list[tuple[_Doc, KeyPath, str]] = []
+        self._module_types: list[tuple[CatalogDocument, KeyPath, str]] = []
 
     def add_directory(self, directory: Path) -> None:
         seen: dict[str, set[str]] = {"prefix": set(), "type": set(), "family": set()}
         self._new_families = []
         for path in sorted((directory / "services").glob("*.yaml")):
-            self._add_services(_Doc(path, read_yaml(path)), seen)
+            self._add_services(CatalogDocument(path, read_yaml(path)), seen)
         patterns = {family.pattern for family in self._new_families}
         self.families = self._new_families + [f for f in self.families if f.pattern not in patterns]
         if (directory / "azapi-types.yaml").is_file():
             path = directory / "azapi-types.yaml"
-            self._add_indirect(_Doc(path, read_yaml(path)))
+            self._add_indirect(CatalogDocument(path, read_yaml(path)))
         if (directory / "modules.yaml").is_file():
             path = directory / "modules.yaml"
-            self._add_modules(_Doc(path, read_yaml(path)))
+            self._add_modules(CatalogDocument(path, read_yaml(path)))
 
     def build(self) -> ServiceCatalog:
         catalog = ServiceCatalog(
@@ -179,7 +122,7 @@ class _Builder:
 
     # -- service files
 
-    def _add_services(self, doc: _Doc, seen: dict[str, set[str]]) -> None:
+    def _add_services(self, doc: CatalogDocument, seen: dict[str, set[str]]) -> None:
         profiles = self._profiles(doc, doc.data.get("profiles", {}), ("profiles",), {})
         if "sections" in doc.data:
             doc.known_keys(doc.data, frozenset({"schema_version", "profiles", "sections"}), ())
@@ -198,7 +141,7 @@ class _Builder:
 
     def _add_section(
         self,
-        doc: _Doc,
+        doc: CatalogDocument,
         data: dict[str, Any],
         path: KeyPath,
         profiles: dict[str, Any],
@@ -232,12 +175,14 @@ class _Builder:
             self._new_families.append(family)
 
     @staticmethod
-    def _claim(doc: _Doc, seen: set[str], name: str, path: KeyPath) -> None:
+    def _claim(doc: CatalogDocument, seen: set[str], name: str, path: KeyPath) -> None:
         if name in seen:
             doc.fail(path, f"{name!r} is defined twice")
         seen.add(name)
 
-    def _profiles(self, doc: _Doc, raw: Any, path: KeyPath, inherited: dict[str, Any]) -> dict[str, Any]:
+    def _profiles(
+        self, doc: CatalogDocument, raw: Any, path: KeyPath, inherited: dict[str, Any]
+    ) -> dict[str, Any]:
         profiles = dict(inherited)
         for name, value in doc.mapping(raw, path).items():
             body = doc.mapping(value, (*path, name))
@@ -248,11 +193,11 @@ class _Builder:
         return profiles
 
     def _families(
-        self, doc: _Doc, raw: Any, path: KeyPath, profiles: dict[str, Any], fold_case: bool = False
+        self, doc: CatalogDocument, raw: Any, path: KeyPath, profiles: dict[str, Any], fold_case: bool = False
     ) -> list[Family]:
         """Families in file order (the first match wins); a pattern an earlier one covers is an error."""
         if not isinstance(raw, list):
-            doc.fail(path, f"must be a list, found {_kind_of(raw)}")
+            doc.fail(path, f"must be a list, found {kind_of(raw)}")
         families: list[Family] = []
         for index, item in enumerate(raw):
             body = doc.mapping(item, (*path, index))
@@ -273,7 +218,9 @@ class _Builder:
 
     # -- entries
 
-    def _entry(self, doc: _Doc, raw: Any, path: KeyPath, profiles: Mapping[str, Any]) -> ServiceEntry:
+    def _entry(
+        self, doc: CatalogDocument, raw: Any, path: KeyPath, profiles: Mapping[str, Any]
+    ) -> ServiceEntry:
         data = doc.mapping({"use": raw} if isinstance(raw, str) else raw, path)
         doc.known_keys(data, _ENTRY_KEYS, path)
         if "use" in data:
@@ -287,17 +234,17 @@ class _Builder:
             doc.string(value, (*path, "attribute_defaults", key))
         variants = data.get("variants", [])
         if not isinstance(variants, list):
-            doc.fail((*path, "variants"), f"must be a list, found {_kind_of(variants)}")
+            doc.fail((*path, "variants"), f"must be a list, found {kind_of(variants)}")
         return ServiceEntry(
             **fields,
             variants=tuple(
                 self._variant(doc, v, (*path, "variants", i), profiles) for i, v in enumerate(variants)
             ),
             attribute_defaults=defaults,
-            origin=f"{doc.path.name}: {_format_path(path)}",
+            origin=f"{doc.path.name}: {format_path(path)}",
         )
 
-    def _variant(self, doc: _Doc, raw: Any, path: KeyPath, profiles: Mapping[str, Any]) -> Variant:
+    def _variant(self, doc: CatalogDocument, raw: Any, path: KeyPath, profiles: Mapping[str, Any]) -> Variant:
         data = doc.mapping(raw, path)
         doc.known_keys(data, _VARIANT_KEYS, path)
         if "use" in data:
@@ -324,7 +271,9 @@ class _Builder:
         doc.string(data.get("reason"), (*path, "reason"))
         return Variant(tuple(conditions), self._fields(doc, data, path, required=False))
 
-    def _fields(self, doc: _Doc, data: Mapping[str, Any], path: KeyPath, required: bool) -> dict[str, Any]:
+    def _fields(
+        self, doc: CatalogDocument, data: Mapping[str, Any], path: KeyPath, required: bool
+    ) -> dict[str, Any]:
         fields: dict[str, Any] = {}
         for key in ("kind", "lockin", "reason"):
             if key in data or required:
@@ -335,7 +284,7 @@ class _Builder:
             doc.fail((*path, "lockin"), f"{fields['lockin']!r} is not one of {', '.join(LOCKIN_LEVELS)}")
         if "stateful" in data:
             if not isinstance(data["stateful"], bool):
-                doc.fail((*path, "stateful"), f"must be true or false, found {_kind_of(data['stateful'])}")
+                doc.fail((*path, "stateful"), f"must be true or false, found {kind_of(data['stateful'])}")
             fields["stateful"] = data["stateful"]
         if "interface" in data:
             interface = data["interface"]
@@ -350,7 +299,7 @@ class _Builder:
 
     # -- attribute-named types and modules
 
-    def _add_indirect(self, doc: _Doc) -> None:
+    def _add_indirect(self, doc: CatalogDocument) -> None:
         allowed = {"schema_version", "resource_types", "attribute", "version_separator", "profiles"}
         doc.known_keys(doc.data, frozenset(allowed | {"types", "families"}), ())
         profiles = self._profiles(doc, doc.data.get("profiles", {}), ("profiles",), {})
@@ -371,7 +320,7 @@ class _Builder:
             ),
         )
 
-    def _add_modules(self, doc: _Doc) -> None:
+    def _add_modules(self, doc: CatalogDocument) -> None:
         doc.known_keys(doc.data, frozenset({"schema_version", "profiles", "modules"}), ())
         profiles = self._profiles(doc, doc.data.get("profiles", {}), ("profiles",), {})
         seen: set[str] = set()

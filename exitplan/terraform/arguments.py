@@ -21,10 +21,11 @@ from typing import Any
 
 from ..model import Unknown
 from ..secrets import is_secret_key
-from .evaluate import SECRET, Evaluator, LazyObject, Scope
+from .evaluate import Evaluator
 from .expand import expand, instance_key
 from .functions import to_string
 from .hcl import Body, Traversal
+from .scope import SECRET, LazyObject, Scope
 
 #: Meta-arguments and meta-blocks: not arguments a reference can read.
 META_ARGUMENTS = frozenset({"count", "for_each", "provider", "depends_on"})

@@ -8,7 +8,6 @@ a step budget per top-level expression and a depth limit on chains of locals and
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Unknown
@@ -26,104 +25,14 @@ from .hcl import (
     Traversal,
     TupleExpr,
 )
+from .scope import SECRET, LazyObject, Scope, contains, is_known
 
 MAX_STEPS = 20_000
 MAX_DEPTH = 40
 
 
-class _Secret:
-    """The value of a sensitive variable or anything computed from one."""
-
-    _instance = None
-
-    def __new__(cls) -> _Secret:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "SECRET"
-
-
-SECRET = _Secret()
-
-
 class _OutOfBudget(Exception):
     pass
-
-
-class LazyObject:
-    """An object value whose attributes are computed when read: a resource instance, whose configured
-    arguments Terraform knows at plan time and whose computed attributes (``id``, ``arn``) it does not.
-    Counts as not fully known, so functions and operators over it give ``Unknown``; stored as
-    ``Unknown(text)``."""
-
-    #: The address of what the object stands for (``aws_ecr_repository.service["api"]``).
-    text: str = ""
-
-    def attribute(self, name: str) -> Any:
-        """The value of attribute ``name``; ``Unknown`` when it is not known."""
-        raise NotImplementedError
-
-
-@dataclass
-class Scope:
-    """What names mean while evaluating one module instance's expressions."""
-
-    variables: dict[str, Any] = field(default_factory=dict)
-    locals: dict[str, Expr] = field(default_factory=dict)
-    iterators: dict[str, Any] = field(default_factory=dict)  # each, count, for-expression names
-    module_value: Callable[[str], Any] | None = None
-    path_module: str = "."
-    local_cache: dict[str, Any] = field(default_factory=dict)
-    local_busy: set[str] = field(default_factory=set)
-    #: The module instance's resources and data sources (``tf_arguments.ResourceArguments``), if any.
-    resources: Any = None
-
-    def bind(self, **iterators: Any) -> Scope:
-        """A scope that shares variables, locals and their cache, with more iterator names bound."""
-        return Scope(
-            self.variables,
-            self.locals,
-            {**self.iterators, **iterators},
-            self.module_value,
-            self.path_module,
-            self.local_cache,
-            self.local_busy,
-            self.resources,
-        )
-
-    def plain(self) -> Scope:
-        """The same scope without iterator names: the module instance's own."""
-        return Scope(
-            self.variables,
-            self.locals,
-            {},
-            self.module_value,
-            self.path_module,
-            self.local_cache,
-            self.local_busy,
-            self.resources,
-        )
-
-
-def contains(value: Any, kind: type | object) -> bool:
-    """True when ``value`` is, or holds somewhere inside, an ``Unknown`` (kind=Unknown) or ``SECRET``."""
-    if kind is SECRET and value is SECRET:
-        return True
-    if kind is Unknown and isinstance(value, LazyObject):
-        return True
-    if isinstance(kind, type) and isinstance(value, kind):
-        return True
-    if isinstance(value, dict):
-        return any(contains(v, kind) for v in value.values())
-    if isinstance(value, list):
-        return any(contains(v, kind) for v in value)
-    return False
-
-
-def is_known(value: Any) -> bool:
-    return not contains(value, Unknown) and not contains(value, SECRET)
 
 
 class Evaluator:

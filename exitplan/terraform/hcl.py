@@ -14,6 +14,15 @@ from dataclasses import dataclass, field
 import tree_sitter_hcl
 from tree_sitter import Language, Node, Parser
 
+from .expression_parser import (
+    _child,
+    _expression,
+    _line,
+    _quoted_content,
+    _text,
+    _TooDeep,
+    _unescape,
+)
 from .expressions import (
     Call,
     Conditional,
@@ -26,13 +35,6 @@ from .expressions import (
     Template,
     Traversal,
     TupleExpr,
-    _child,
-    _expression,
-    _line,
-    _quoted_content,
-    _text,
-    _TooDeep,
-    _unescape,
 )
 
 _PARSER = Parser(Language(tree_sitter_hcl.language()))

@@ -15,10 +15,11 @@ from typing import Any
 from ..model import Unknown
 from ..secrets import is_secret_key
 from .arguments import ResourceArguments
-from .evaluate import SECRET, Evaluator, Scope, is_known
+from .evaluate import Evaluator
 from .expand import UNKNOWN_BINDINGS, expand, instance_key
 from .hcl import Literal, ObjectExpr
 from .modules import Declared, ModuleDef
+from .scope import SECRET, Scope, is_known
 
 #: Module calls nested deeper than this are not followed (a module that calls itself).
 MAX_MODULE_DEPTH = 12

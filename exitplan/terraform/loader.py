@@ -17,10 +17,11 @@ from pathlib import Path
 from ..discover import MAX_FILE_BYTES, Discovery, SourceFile, file_format
 from ..model import Configuration, InputFile, LoadResult, Resource, Unknown
 from ..secrets import is_secret_key
-from .evaluate import SECRET, Evaluator, Scope
+from .evaluate import Evaluator
 from .instances import Context, ModuleInstance
 from .modules import ModuleDef, ParsedFile, build_module, directory_of, effective_files, parse_source
 from .resources import instance_resources, is_literal_source
+from .scope import SECRET, Scope
 from .secrets import SecretBook
 
 FORMATS = ("terraform", "terraform-json", "tfvars")

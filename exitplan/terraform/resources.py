@@ -7,12 +7,12 @@ from typing import Any
 
 from ..model import Path, Resource, Unknown
 from ..secrets import is_secret_key
-from .evaluate import Scope
 from .expand import UNKNOWN_BINDINGS, expand, instance_key
 from .hcl import Body, Literal
 from .instances import ModuleInstance
 from .modules import Declared
 from .references import resource_references, traversals
+from .scope import Scope
 from .secrets import SecretBook, redact_name_value
 
 #: Meta-arguments that are not attributes of the resource.

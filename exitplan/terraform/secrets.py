@@ -11,7 +11,7 @@ from typing import Any
 
 from ..model import REDACTED, Unknown
 from ..secrets import is_secret_key
-from .evaluate import SECRET, LazyObject
+from .scope import SECRET, LazyObject
 
 #: Shorter literals are too likely to occur by chance to be scrubbed from other text.
 MIN_SCRUB_LENGTH = 4

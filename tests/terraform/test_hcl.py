@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exitplan.terraform import hcl
-from exitplan.terraform.evaluate import Evaluator, Scope
+from exitplan.terraform.evaluate import Evaluator
+from exitplan.terraform.scope import Scope
 
 
 def value(text: str, **variables):

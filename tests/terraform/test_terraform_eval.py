@@ -6,7 +6,8 @@ import pytest
 
 from exitplan.model import Unknown
 from exitplan.terraform import hcl
-from exitplan.terraform.evaluate import SECRET, Evaluator, Scope
+from exitplan.terraform.evaluate import Evaluator
+from exitplan.terraform.scope import SECRET, Scope
 
 
 def evaluate(text: str, locals_: dict[str, str] | None = None, **variables):
