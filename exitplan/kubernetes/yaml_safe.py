@@ -143,10 +143,10 @@ def _only_directives(piece: str) -> bool:
     return True
 
 
-def _events(chunk: str) -> Iterator[Any]:
+def _events(chunk: str, pure: bool = False) -> Iterator[Any]:
     """Parser events: from libyaml's C parser when ruamel.yaml.clib is installed (about 18× faster on
     large bundles), else from the pure-Python parser. Both only tokenise; neither constructs objects."""
-    if CParser is None:
+    if pure or CParser is None:
         yield from YAML(typ="safe", pure=True).parse(chunk)
         return
     parser = CParser(chunk)
@@ -158,21 +158,39 @@ def _events(chunk: str) -> Iterator[Any]:
 
 
 def _load_chunk(chunk: str, offset: int) -> tuple[list[Document], YamlError | None]:
+    """One document (or the few a ``...`` line separates). When libyaml's scanner refuses it, the
+    pure-Python parser gets a second try: it follows YAML 1.2 where libyaml does not (a plain scalar
+    with a colon in a flow sequence, ``target: [frontend:80]``, which ``kubectl apply`` accepts). The
+    bounds, tag checks and duplicate-key check are the builder's, so they hold on both tries (a
+    duplicate key found on the second try is reported as such); only the parser's own refusals are
+    retried, and when both parsers refuse, the first one's reason is reported."""
+    pure = CParser is None
+    documents, problem, refused = _build(chunk, offset, pure)
+    if refused and not pure:
+        second, second_problem, refused_again = _build(chunk, offset, pure=True)
+        if not refused_again:
+            return second, second_problem
+    return documents, problem
+
+
+def _build(chunk: str, offset: int, pure: bool) -> tuple[list[Document], YamlError | None, bool]:
+    """The documents, the first problem, and whether the parser refused the text (vs. the builder)."""
     builder = _Builder(offset)
     try:
-        for event in _events(chunk):
+        for event in _events(chunk, pure):
             builder.feed(event)
     except _Problem as problem:
-        return builder.documents, YamlError(problem.reason, problem.line)
+        return builder.documents, YamlError(problem.reason, problem.line), False
     except MarkedYAMLError as exc:
-        return builder.documents, _parser_error(exc, chunk, offset)
+        return builder.documents, _parser_error(exc, chunk, offset), True
     except ReaderError as exc:
         line = chunk.count("\n", 0, exc.position) + 1 + offset
-        return builder.documents, YamlError(f"invalid YAML: unacceptable character {exc.character!r}", line)
+        reason = f"invalid YAML: unacceptable character {exc.character!r}"
+        return builder.documents, YamlError(reason, line), False
     except (YAMLError, RecursionError, ValueError, TypeError, IndexError, AttributeError) as exc:
         # The pure-Python parser has a few corner cases that fail with a plain exception.
-        return builder.documents, YamlError(f"invalid YAML: {type(exc).__name__}", None)
-    return builder.documents, None
+        return builder.documents, YamlError(f"invalid YAML: {type(exc).__name__}", None), True
+    return builder.documents, None, False
 
 
 def _parser_error(exc: MarkedYAMLError, chunk: str, offset: int) -> YamlError:
