@@ -173,6 +173,8 @@ class Configuration:
     path: str  # relative to the scanned root, "." for the root itself
     source: str  # "terraform" | "kubernetes"
     kind: str  # "terraform-root" | "kustomization" | "manifests" | "plan-json" | "helm-chart" | "stdin"
+    #: Why a folder of plain manifests is a configuration of its own (split from its tree where objects clash).
+    note: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from .manifests import (
     parse_source,
     to_resource,
 )
+from .plain_split import split_tree
 
 #: How each role a file plays shows up as its input format.
 _ROLE_FORMATS = {
@@ -102,6 +103,7 @@ class _Loader:
         self._charts(rels, charts)
         self._kustomizations(sorted(kustomizations))
         special = charts | kustomizations
+        trees: dict[str, list[str]] = {}
         for rel in rels:
             outcome = self.outcomes[rel]
             if outcome.role != "manifests" or helm.chart_of(rel, charts) is not None:
@@ -110,7 +112,9 @@ class _Loader:
             if folder is None:
                 outcome.role = "unlisted"
                 continue
-            self._emit(manifests_of(self.read(rel)), folder, "manifests")
+            trees.setdefault(folder, []).append(rel)
+        for folder, files in sorted(trees.items()):
+            self._plain_tree(folder, files)
         if STDIN in self.files:
             self._emit(manifests_of(self.read(STDIN)), STDIN, "stdin")
         inputs = [self._input(rel) for rel in self.files] + self.extra_inputs
@@ -149,6 +153,27 @@ class _Loader:
             render = kustomizer.render(directory)
             self._account(render)
             self._emit(render.manifests, directory, "kustomization")
+
+    def _plain_tree(self, folder: str, files: list[str]) -> None:
+        """A tree of plain-manifest folders: one configuration, split where its objects clash."""
+        manifests = {rel: manifests_of(self.read(rel)) for rel in files}
+        split = split_tree(
+            folder,
+            {
+                rel: [address_of(m.kind, m.name or "(unnamed)", namespace_of(m)) for m in found]
+                for rel, found in manifests.items()
+            },
+        )
+        for rel in files:
+            configuration = split.configuration[rel]
+            reason = split.reasons.get(configuration)
+            if reason is not None:
+                self.outcomes[rel].notes.append(f"read as configuration {configuration}: {reason}")
+                note = f"split from {folder}: {reason}"
+                self.configurations.setdefault(
+                    configuration, Configuration(configuration, "kubernetes", "manifests", note)
+                )
+            self._emit(manifests[rel], configuration, "manifests")
 
     def _account(self, render: Render) -> None:
         for rel, role in render.roles.items():

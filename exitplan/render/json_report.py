@@ -27,7 +27,8 @@ def report_dict(report: ScanReport, plan: Plan | None = None) -> dict[str, Any]:
             for i in report.inputs
         ],
         "configurations": [
-            {"path": c.path, "source": c.source, "kind": c.kind} for c in report.configurations
+            _drop_none({"path": c.path, "source": c.source, "kind": c.kind, "note": c.note})
+            for c in report.configurations
         ],
         "resources": [
             _drop_none(

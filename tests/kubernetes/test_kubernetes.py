@@ -186,19 +186,34 @@ def test_plain_manifest_folders_form_one_configuration_below_a_kustomization(tmp
     assert (stray.status, stray.reason) == ("skipped", "not listed in the kustomization in apps")
 
 
-def test_duplicate_objects_keep_the_first_and_say_so(tmp_path):
+def test_same_object_in_two_files_is_never_dropped(tmp_path):
     manifest = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\n"
     (tmp_path / "a.yaml").write_text(manifest)
     (tmp_path / "b.yaml").write_text("# copy\n" + manifest)
     discovery = discover([str(tmp_path)])
     result = load(discovery, discovery.of_format("yaml"))
-    (resource,) = result.resources
-    assert (resource.file, resource.line) == ("a.yaml", 1)
+    assert [(r.id, r.file, r.line) for r in result.resources] == [
+        ("a.yaml#ConfigMap/default/same", "a.yaml", 1),
+        ("b.yaml#ConfigMap/default/same", "b.yaml", 2),
+    ]
     assert result.inputs[1] == InputFile(
         "b.yaml",
         "kubernetes",
         "parsed",
-        "duplicate object ConfigMap/default/same (first at a.yaml:1); kept the first",
+        "read as configuration b.yaml: ConfigMap/default/same is also defined in a.yaml",
+    )
+
+
+def test_same_object_twice_in_one_file_keeps_the_first_and_says_so(tmp_path):
+    manifest = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\n"
+    (tmp_path / "a.yaml").write_text(manifest + "---\n" + manifest)
+    discovery = discover([str(tmp_path)])
+    result = load(discovery, discovery.of_format("yaml"))
+    (resource,) = result.resources
+    assert (resource.file, resource.line) == ("a.yaml", 1)
+    assert (
+        result.inputs[0].reason
+        == "duplicate object ConfigMap/default/same (first at a.yaml:1); kept the first"
     )
 
 
