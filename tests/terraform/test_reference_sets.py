@@ -77,5 +77,5 @@ def test_the_module_library_shape_is_resolved_through_whole_module_objects(recor
     edges = {tuple(e) for e in recorded["tests/fixtures/terraform/module-library"]["edges"]}
     run = '.#module.services["shop"].google_cloud_run_v2_service.app'
     assert (run, '.#module.projects["shop"].google_project.this', "module-input") in edges
-    assert ('.#google_monitoring_dashboard.estate', run, "module-output") in edges
+    assert (".#google_monitoring_dashboard.estate", run, "module-output") in edges
     assert ('.#google_dns_record_set.services["shop"]', run, "module-output") in edges
