@@ -32,6 +32,7 @@ from .rules.base import RuleContext
 from .scoring import WorkloadScore, apply_waivers, estate_score, run_rules, score_workloads
 from .terraform import loader as terraform
 from .terraform import plan_json
+from .terraform.file_reads import terraform_inputs
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,8 @@ class ScanReport:
 
 
 def load_inputs(found: Discovery) -> LoadResult:
-    """Every loader over the files of its formats. A file no loader claims is not an input."""
+    """Every loader over the files of its formats. A file no loader claims is not an input; a YAML or
+    JSON file that Terraform reads is Terraform's input, not a manifest (``terraform/file_reads.py``)."""
     json_files = found.of_format("json")
     plans = [f for f in json_files if plan_json.looks_like_plan(f)]
     plan_files = {f.rel for f in plans}
@@ -81,11 +83,14 @@ def load_inputs(found: Discovery) -> LoadResult:
     result = LoadResult(inputs=found.inputs)
     result += terraform.load(found)
     result += plan_json.load(plans)
-    result += kubernetes.load(found, manifests)
+    read_by_terraform = terraform_inputs(result.file_reads, manifests)
+    result += LoadResult(inputs=tuple(read_by_terraform.values()))
+    result += kubernetes.load(found, [f for f in manifests if f.rel not in read_by_terraform])
     return LoadResult(
         tuple(sorted(result.inputs)),
         tuple(sorted(set(result.configurations))),
         tuple(sorted(result.resources, key=lambda r: r.id)),
+        tuple(sorted(set(result.file_reads))),
     )
 
 

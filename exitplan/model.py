@@ -6,6 +6,7 @@ so that what a loader produced is still what a later stage sees.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -177,17 +178,41 @@ class Configuration:
     note: str | None = field(default=None, compare=False)
 
 
+@dataclass(frozen=True, order=True)
+class FileRead:
+    """Terraform's ``reader`` (a block address) reads ``path`` through ``function`` at ``file``:``line``."""
+
+    path: str  # relative to the scanned root; ``*`` stands for text the code does not fix (``each.key``)
+    function: str  # templatefile | file
+    reader: str  # helm_release.basket, module.eks, output.config, local.values (when no block uses it)
+    file: str
+    line: int
+    via: str = ""  # the local value the reader uses, when the call is in a ``locals`` block
+
+    @property
+    def is_pattern(self) -> bool:
+        return "*" in self.path
+
+    def matches(self, rel: str) -> bool:
+        if not self.is_pattern:
+            return rel == self.path
+        pattern = "[^/]*".join(re.escape(part) for part in self.path.split("*"))
+        return re.fullmatch(pattern, rel) is not None
+
+
 @dataclass(frozen=True)
 class LoadResult:
     inputs: tuple[InputFile, ...] = ()
     configurations: tuple[Configuration, ...] = ()
     resources: tuple[Resource, ...] = ()
+    file_reads: tuple[FileRead, ...] = ()  # the files Terraform code reads (terraform/file_reads.py)
 
     def __add__(self, other: LoadResult) -> LoadResult:
         return LoadResult(
             self.inputs + other.inputs,
             self.configurations + other.configurations,
             self.resources + other.resources,
+            self.file_reads + other.file_reads,
         )
 
 

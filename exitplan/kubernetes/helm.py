@@ -37,14 +37,17 @@ def inside(rel: str, chart: str) -> str:
 
 
 def role_in_chart(rel: str, chart: str) -> str:
-    """``chart``, ``values``, ``template`` or ``other`` (crds/ and anything else: read as manifests)."""
+    """``chart``, ``values``, ``template`` or ``other`` (crds/ and anything else: read as manifests).
+
+    Helm applies only what its templates render (and ``crds/``): a YAML file beside ``Chart.yaml``
+    (``values.yaml``, ``values-prod.yaml``, ``prod-overrides.yaml``) is values for ``helm -f``, never
+    a manifest; ``requirements.yaml`` (Helm 2's dependency list) belongs to the chart."""
     local = inside(rel, chart)
-    name = posixpath.basename(local)
-    if local == CHART_FILE:
+    if local in (CHART_FILE, "requirements.yaml"):
         return "chart"
     if local.startswith("templates/"):
         return "template"
-    if "/" not in local and name.startswith("values") or local.startswith("ci/"):
+    if "/" not in local or local.startswith("ci/"):
         return "values"
     return "other"
 

@@ -8,6 +8,7 @@ variant), a Helm chart folder is one, and a connected tree of plain-manifest fol
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field
 
 from ..discover import MAX_FILE_BYTES, STDIN, Discovery, SourceFile, file_format
@@ -221,6 +222,8 @@ class _Loader:
         fmt = _ROLE_FORMATS.get(outcome.role, "kubernetes")
         if error is not None and not parsed.stream.documents and "{{" in parsed.text:
             return InputFile(rel, "helm-template", "skipped", _GO_TEMPLATE)
+        if error is not None and _TERRAFORM_DIRECTIVE.search(parsed.text):
+            return InputFile(rel, "terraform-template", "skipped", _TERRAFORM_TEMPLATE)
         if error is not None:
             readable = any(d.value is not None for d in parsed.stream.documents)
             if not readable and outcome.role not in _ROLE_FORMATS:
@@ -242,6 +245,14 @@ class _Loader:
 _GO_TEMPLATE = (
     "Go template (contains {{ … }}), not YAML until rendered: render it first, "
     "e.g. `helm template … | exitplan scan -`"
+)
+
+
+#: ``%{ if … }``, ``%{ for … }``, ``%{ endif }`` at a line's start: Terraform template directives.
+_TERRAFORM_DIRECTIVE = re.compile(r"^[ \t]*%\{~?\s*(if|for|else|endif|endfor)\b", re.MULTILINE)
+_TERRAFORM_TEMPLATE = (
+    "Terraform template (contains %{ … } directives), not YAML until Terraform renders it; "
+    "no templatefile() call with a literal path names it"
 )
 
 

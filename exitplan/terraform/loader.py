@@ -18,6 +18,7 @@ from ..discover import MAX_FILE_BYTES, Discovery, SourceFile, file_format
 from ..model import Configuration, InputFile, LoadResult, Resource, Unknown
 from ..secrets import is_secret_key
 from .evaluate import Evaluator
+from .file_reads import file_reads
 from .instances import Context, ModuleInstance
 from .modules import ModuleDef, ParsedFile, build_module, directory_of, effective_files, parse_source
 from .resources import instance_resources, is_literal_source
@@ -48,7 +49,7 @@ def load(discovery: Discovery) -> LoadResult:
         configurations.append(Configuration(root, "terraform", "terraform-root"))
         resources.extend(_load_root(root, modules[root], tfvars.get(root, []), downloads))
     inputs = [item.input for item in parsed] + downloads.inputs
-    return LoadResult(tuple(inputs), tuple(configurations), tuple(resources))
+    return LoadResult(tuple(inputs), tuple(configurations), tuple(resources), file_reads(parsed))
 
 
 def root_directories(modules: dict[str, ModuleDef]) -> list[str]:

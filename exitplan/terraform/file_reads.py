@@ -1,0 +1,192 @@
+"""The files Terraform reads through ``templatefile()`` and ``file()``, found in the parsed code.
+
+A path is known when it is a literal or a template of literal text and ``path.module`` (``path.root``
+and ``path.cwd`` are taken as the module's own folder, which they are in a root module). Any other
+interpolation (``each.key``, ``var.env``) stands for one path segment's worth of unknown text, so
+``"${path.module}/values/${each.key}.yaml"`` reads every ``values/*.yaml`` of the module. A path built
+only from variables (``file(var.path)``) is not followed. A call inside a ``locals`` block is credited to
+the first block of the module (resource, data source, module call, output) that uses that local value,
+directly or through other locals. Nothing is read here: the calls are found, never evaluated.
+
+``terraform_inputs`` is the one place where these reads meet the YAML and JSON inputs: a file that
+Terraform reads is a template rendered with Terraform's values (``%{ if … }`` directives are not YAML)
+or content a Terraform resource applies or passes on (a ``helm_release``'s values, a dashboard), so it
+is not judged as a Kubernetes manifest, and its input record names the block that reads it. Rendering
+such a file with its reader's values (a ``helm_release`` with a local chart, issue 12) extends
+``terraform_inputs``: the record it returns for a file is where a rendered result is accounted for.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import fields, is_dataclass
+
+from ..discover import SourceFile
+from ..model import FileRead, InputFile
+from .expressions import Call, Expr, Literal, Template, Traversal
+from .hcl import Block, Body
+from .modules import ParsedFile, directory_of
+
+#: The functions whose first argument names a file that Terraform reads.
+READING_FUNCTIONS = ("templatefile", "file")
+_MODULE_PATHS = frozenset({"module", "root", "cwd"})
+
+
+def file_reads(parsed: Iterable[ParsedFile]) -> tuple[FileRead, ...]:
+    """Every ``templatefile()``/``file()`` call with a path that can be told from the code."""
+    by_directory: dict[str, list[ParsedFile]] = defaultdict(list)
+    for item in parsed:
+        if item.body is not None:
+            by_directory[directory_of(item.source.rel)].append(item)
+    reads: set[FileRead] = set()
+    for directory, items in by_directory.items():
+        reads.update(_module_reads(directory, items))
+    return tuple(sorted(reads))
+
+
+def _module_reads(directory: str, items: list[ParsedFile]) -> Iterator[FileRead]:
+    users: dict[str, set[str]] = defaultdict(set)  # local name -> blocks and locals that use it
+    found: list[tuple[str, Call, str]] = []  # (reader, call, file)
+    for item in items:
+        for block in item.body.blocks:
+            if block.type == "locals":
+                named = [(f"local.{a.name}", (a.expr,)) for a in block.body.attributes.values()]
+            else:
+                named = [(_reader(block), tuple(_expressions(block.body)))]
+            for reader, expressions in named:
+                for node in _nodes(expressions):
+                    if isinstance(node, Call) and node.name in READING_FUNCTIONS:
+                        found.append((reader, node, item.source.rel))
+                    elif isinstance(node, Traversal) and node.root == "local" and node.steps:
+                        users[f"local.{node.steps[0][1]}"].add(reader)
+    for reader, call, file in found:
+        path = _path(call.args[0], directory) if call.args else None
+        if path is None:
+            continue
+        user = _first_user(reader, users) if reader.startswith("local.") else None
+        if user is None:
+            yield FileRead(path, call.name, reader, file, call.line)
+        else:
+            yield FileRead(path, call.name, user, file, call.line, via=reader)
+
+
+def _first_user(local: str, users: dict[str, set[str]]) -> str | None:
+    """The first block (in sorted order) that uses ``local``, following locals that use locals."""
+    seen, frontier, blocks = {local}, [local], set()
+    while frontier:
+        following = []
+        for name in frontier:
+            for user in users.get(name, ()):
+                if user.startswith("local."):
+                    if user not in seen:
+                        seen.add(user)
+                        following.append(user)
+                else:
+                    blocks.add(user)
+        frontier = following
+    return min(blocks) if blocks else None
+
+
+def _reader(block: Block) -> str:
+    labels = block.labels
+    if block.type == "resource" and len(labels) == 2:
+        return f"{labels[0]}.{labels[1]}"
+    if block.type == "data" and len(labels) == 2:
+        return f"data.{labels[0]}.{labels[1]}"
+    if block.type in ("module", "output", "provider", "variable") and labels:
+        return f"{block.type}.{labels[0]}"
+    return block.type  # terraform, import, check, …
+
+
+def _expressions(body: Body) -> Iterator[Expr]:
+    for attribute in body.attributes.values():
+        yield attribute.expr
+    for block in body.blocks:
+        yield from _expressions(block.body)
+
+
+def _nodes(expressions: Iterable[Expr]) -> Iterator[Expr]:
+    """Every expression inside ``expressions``, nested ones included (``yamldecode(file(…))``)."""
+    stack: list[object] = list(expressions)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, tuple):
+            stack.extend(node)
+            continue
+        if not isinstance(node, Expr) or not is_dataclass(node):
+            continue
+        yield node
+        for item in fields(node):
+            value = getattr(node, item.name)
+            if isinstance(value, Expr | tuple):
+                stack.append(value)
+
+
+def _path(argument: Expr, directory: str) -> str | None:
+    if isinstance(argument, Literal) and isinstance(argument.value, str):
+        text = argument.value
+    elif isinstance(argument, Template):
+        pieces = []
+        for part in argument.parts:
+            if isinstance(part, str):
+                pieces.append(part)
+            elif _is_module_path(part):
+                pieces.append(".")
+            else:
+                pieces.append("*")
+        text = "".join(pieces)
+    else:
+        return None
+    if posixpath.isabs(text) or not posixpath.basename(text).replace("*", "").strip("."):
+        return None  # absolute, or no literal file name (``${path.module}/${var.file}``)
+    path = posixpath.normpath(posixpath.join(directory, text))
+    if path == ".." or path.startswith("../"):
+        return None
+    return path
+
+
+def _is_module_path(part: object) -> bool:
+    return (
+        isinstance(part, Traversal)
+        and part.root == "path"
+        and len(part.steps) == 1
+        and part.steps[0][0] == "attr"
+        and part.steps[0][1] in _MODULE_PATHS
+    )
+
+
+#: The input format of a file that Terraform reads, by the function that reads it.
+FORMATS = {"templatefile": "terraform-template", "file": "terraform-file"}
+
+
+def terraform_inputs(reads: Iterable[FileRead], files: Sequence[SourceFile]) -> dict[str, InputFile]:
+    """The input record of every file in ``files`` that Terraform reads, by path. A file read by
+    several blocks is named after the first (by file and line) and counts the others."""
+    by_directory: dict[str, list[str]] = defaultdict(list)
+    for source in files:
+        by_directory[posixpath.dirname(source.rel)].append(source.rel)
+    readers: dict[str, list[FileRead]] = defaultdict(list)
+    for read in reads:
+        directory = posixpath.dirname(read.path)
+        candidates = by_directory.get(directory, ()) if "*" not in directory else _all(by_directory)
+        for rel in candidates:
+            if read.matches(rel):
+                readers[rel].append(read)
+    return {rel: _record(rel, found) for rel, found in readers.items()}
+
+
+def _all(by_directory: dict[str, list[str]]) -> list[str]:
+    return [rel for rels in by_directory.values() for rel in rels]
+
+
+def _record(rel: str, reads: list[FileRead]) -> InputFile:
+    first = min(reads, key=lambda r: (r.file, r.line, r.reader))
+    what = "Terraform template" if first.function == "templatefile" else "Terraform input"
+    through = f" through {first.via}" if first.via else ""
+    reason = f"{what} read by {first.reader}{through} ({first.function} at {first.file}:{first.line})"
+    others = len({(r.reader, r.file, r.line) for r in reads}) - 1
+    if others:
+        reason += f" and {others} more"
+    return InputFile(rel, FORMATS[first.function], "skipped", reason)

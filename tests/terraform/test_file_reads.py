@@ -1,0 +1,114 @@
+"""Files that Terraform reads, and chart values, are named as such, never judged as manifests (§6)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from exitplan.cli import main
+from exitplan.discover import SourceFile
+from exitplan.model import FileRead
+from exitplan.terraform.file_reads import file_reads, terraform_inputs
+from exitplan.terraform.modules import parse_source
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "realworld" / "terraform-values"
+
+
+@pytest.fixture(scope="module")
+def report() -> dict:
+    result = CliRunner().invoke(main, ["scan", str(FIXTURE), "--format", "json", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def _inputs(report: dict) -> dict[str, tuple]:
+    return {i["path"]: (i["format"], i["status"], i.get("reason")) for i in report["inputs"]}
+
+
+def test_templatefile_values_are_named_after_the_resource_that_reads_them(report):
+    inputs = _inputs(report)
+    assert inputs["terraform/values/basket.yaml"] == (
+        "terraform-template",
+        "skipped",
+        "Terraform template read by helm_release.basket (templatefile at terraform/helm.tf:8)",
+    )
+    # "${path.module}/values/tenant-${each.key}.yaml" reads both tenants' files
+    for tenant in ("north", "south"):
+        assert inputs[f"terraform/values/tenant-{tenant}.yaml"] == (
+            "terraform-template",
+            "skipped",
+            "Terraform template read by helm_release.tenants (templatefile at terraform/helm.tf:20)",
+        )
+
+
+def test_a_file_read_in_locals_names_the_resource_that_uses_the_local(report):
+    assert _inputs(report)["terraform/dashboards/orders.json"] == (
+        "terraform-file",
+        "skipped",
+        "Terraform input read by kubernetes_config_map.dashboards through local.orders_raw "
+        "(file at terraform/helm.tf:34)",
+    )
+
+
+def test_template_directives_without_a_literal_reader_are_still_a_template(report):
+    fmt, status, reason = _inputs(report)["terraform/addons/ingress-values.yaml"]
+    assert (fmt, status) == ("terraform-template", "skipped")
+    assert reason.startswith("Terraform template (contains %{ … } directives)")
+
+
+def test_templates_give_no_objects_and_manifests_beside_them_still_do(report):
+    files = {r["file"] for r in report["resources"]}
+    assert not [f for f in files if f.startswith("terraform/values/")]  # tenant-north holds a ConfigMap
+    assert "Deployment/default/basket-worker" in {r["address"] for r in report["resources"]}
+    assert _inputs(report)["k8s/basket.yaml"] == ("kubernetes", "parsed", None)
+    assert not [i for i in report["inputs"] if i["status"] == "error"]
+
+
+def test_every_yaml_beside_a_chart_file_is_helm_values(report):
+    inputs = _inputs(report)
+    for name in ("values.yaml", "values-production.yaml", "staging-overrides.yaml"):
+        assert inputs[f"charts/basket/{name}"] == ("helm-values", "parsed", None)
+    assert inputs["charts/basket/templates/deployment.yaml"][:2] == ("helm-template", "skipped")
+
+
+def _reads(tmp_path: Path, code: str) -> tuple[FileRead, ...]:
+    (tmp_path / "infra").mkdir()
+    path = tmp_path / "infra" / "main.tf"
+    path.write_text(code)
+    return file_reads([parse_source(SourceFile(path, "infra/main.tf", "terraform"))])
+
+
+def test_paths_that_the_code_does_not_fix_are_patterns_or_not_followed(tmp_path):
+    reads = _reads(
+        tmp_path,
+        'module "addons" {\n'
+        '  source = "./addons"\n'
+        '  values = [yamldecode(file("${path.module}/helm/${var.env}/addons.yaml"))]\n'
+        "  extra  = file(var.extra_values)\n"
+        '  more   = file("${path.module}/${var.name}")\n'
+        '  up     = templatefile("../../outside.yaml", {})\n'
+        "}\n"
+        'output "policy" {\n  value = file("policy.json")\n}\n',
+    )
+    assert [(r.path, r.function, r.reader, r.line) for r in reads] == [
+        ("infra/helm/*/addons.yaml", "file", "module.addons", 3),
+        ("infra/policy.json", "file", "output.policy", 9),
+    ]
+    pattern = reads[0]
+    assert pattern.matches("infra/helm/prod/addons.yaml")
+    assert not pattern.matches("infra/helm/prod/eu/addons.yaml")
+
+
+def test_a_file_read_by_several_blocks_names_the_first_and_counts_the_others(tmp_path):
+    reads = (
+        FileRead("infra/values.yaml", "templatefile", "helm_release.b", "infra/b.tf", 3),
+        FileRead("infra/values.yaml", "templatefile", "helm_release.a", "infra/a.tf", 7),
+    )
+    source = SourceFile(tmp_path / "values.yaml", "infra/values.yaml", "yaml")
+    (record,) = terraform_inputs(reads, [source]).values()
+    assert record.reason == (
+        "Terraform template read by helm_release.a (templatefile at infra/a.tf:7) and 1 more"
+    )
