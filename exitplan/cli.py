@@ -15,9 +15,11 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import ExitplanError
+from .diff import DEFAULT_DOCS_URL
+from .errors import ExitplanError, UsageError
 
 FORMATS = ("table", "json", "markdown", "sarif")
+DIFF_FORMATS = ("markdown", "json", "table")
 
 
 def _shared_options(command):
@@ -254,6 +256,86 @@ def rules(rule_id, fmt):
     except ExitplanError as exc:
         click.echo(f"exitplan: error: {exc}", err=True)
         sys.exit(exc.exit_code)
+
+
+@main.command()
+@click.argument("sides", nargs=-1, metavar="BASE HEAD | [PATH]")
+@click.option(
+    "--base-ref", metavar="REF", help="Compare PATH (default .) with git revision REF of its repository."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(DIFF_FORMATS),
+    help="Default: markdown on a pipe, table on a terminal.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout."
+)
+@click.option("--fail-on-drop", is_flag=True, help="Exit 1 when any workload's score drops.")
+@click.option(
+    "--fail-under", type=click.IntRange(0, 100), help="Exit 1 when HEAD's estate score is below SCORE."
+)
+@click.option(
+    "--docs-url",
+    envvar="EXITPLAN_DOCS_URL",
+    default=DEFAULT_DOCS_URL,
+    show_default=True,
+    help="docs/rules.md of the exitplan you run; findings link to its rule headings ($EXITPLAN_DOCS_URL).",
+)
+@_shared_options
+@_errors_as_exit_codes
+def diff(sides, base_ref, fmt, output, fail_on_drop, fail_under, docs_url, **scan_options):
+    """What a change does to portability: BASE and HEAD are report files or folders to scan."""
+    from .diff import check_docs_url, compare
+    from .render import diff_view
+    from .rules import RULES
+
+    docs_url = check_docs_url(docs_url)
+    if base_ref is not None:
+        if len(sides) > 1:
+            raise UsageError("with --base-ref, give at most one PATH")
+        base, head = _diff_base_ref(base_ref, Path(sides[0] if sides else "."), scan_options)
+    elif len(sides) != 2:
+        raise UsageError("give BASE and HEAD (report files or folders), or --base-ref REF [PATH]")
+    else:
+        base, head = (_diff_side(Path(side), scan_options) for side in sides)
+    result = compare(base, head, rule_names={r.ID: r.NAME for r in RULES}, docs_url=docs_url)
+    if fmt is None:
+        fmt = "markdown" if output is not None or not sys.stdout.isatty() else "table"
+    _emit(diff_view.render(result, fmt), output)
+    failed = False
+    if fail_on_drop and result["summary"]["dropped"]:
+        click.echo(f"exitplan: score dropped: {', '.join(result['summary']['dropped'])}", err=True)
+        failed = True
+    after = result["summary"]["score_after"]
+    if fail_under is not None and (after is None or after < fail_under):
+        click.echo(f"exitplan: estate score {after} is below {fail_under}", err=True)
+        failed = True
+    if failed:
+        sys.exit(1)
+
+
+def _diff_side(path: Path, scan_options, **overrides) -> dict:
+    """One side of `diff`: a report file read as it is, or a folder scanned with the scan options."""
+    from .diff import load_report_file
+    from .render.json_report import report_dict
+
+    if path.is_file() and path.suffix == ".json":
+        return load_report_file(path)
+    if not path.exists():
+        raise UsageError(f"{path}: no such file or folder")
+    options = {k: v for k, v in {**scan_options, **overrides}.items() if k != "debug"}
+    return report_dict(_run_scan([str(path)], **options))
+
+
+def _diff_base_ref(ref: str, path: Path, scan_options) -> tuple[dict, dict]:
+    from .gitrev import extracted
+
+    with extracted(path, ref) as revision:
+        # the base's tree is new on every run: caching it would only fill the cache
+        base = _diff_side(revision.folder, scan_options, no_cache=True)
+    return base, _diff_side(path, scan_options)
 
 
 def _emit(text: str, output: Path | None) -> None:

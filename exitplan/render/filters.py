@@ -89,6 +89,11 @@ def code(value: object, in_table: bool = False) -> str:
     return f"{fence}{text}{fence}"
 
 
+def plain(value: object) -> str:
+    """Text for a terminal: one line, every control character (escape sequences too) a space."""
+    return _one_line(_text(value))
+
+
 def mermaid_id(value: object) -> str:
     """A stable Mermaid node id: a readable prefix plus a short hash of the whole text."""
     text = _text(value)

@@ -13,6 +13,7 @@ from exitplan.render.filters import (
     md,
     mermaid_id,
     mermaid_label,
+    plain,
 )
 
 MARKER_PREFIX = "<!-- exitplan:"
@@ -250,3 +251,11 @@ def test_anchor_examples(text, expected):
 def test_anchor_is_a_plain_slug(text):
     # GitHub keeps letters, digits, marks (accents, vowel signs), "-" and "_"; nothing else survives.
     assert all(ch in "-_" or ch.isalnum() or unicodedata.category(ch).startswith("M") for ch in anchor(text))
+
+
+@given(st.text())
+def test_plain_is_one_line_without_control_characters(text):
+    shown = plain(text)
+    assert "\n" not in shown and "\x1b" not in shown
+    assert all(ch == "\t" or unicodedata.category(ch) not in ("Cc", "Zl", "Zp") for ch in shown)
+    assert len(shown) == len(text)
