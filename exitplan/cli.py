@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .diff import DEFAULT_DOCS_URL
+from .docs_links import DEFAULT_DOCS_URL
 from .errors import ExitplanError, UsageError
 
 FORMATS = ("table", "json", "markdown", "sarif")
@@ -287,7 +287,8 @@ def rules(rule_id, fmt):
 @_errors_as_exit_codes
 def diff(sides, base_ref, fmt, output, fail_on_drop, fail_under, docs_url, **scan_options):
     """What a change does to portability: BASE and HEAD are report files or folders to scan."""
-    from .diff import check_docs_url, compare
+    from .diff import compare
+    from .docs_links import check_docs_url
     from .render import diff_view
     from .rules import RULES
 

@@ -15,20 +15,16 @@ Only unwaived findings count: a finding that became waived is listed as removed 
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from .docs_links import DEFAULT_DOCS_URL, rule_url
 from .errors import UsageError
 
 SCHEMA = "exitplan/diff/v1"
 REPORT_SCHEMA = "exitplan/report/v1"
-#: Where rule documentation lives; a finding links to ``{docs_url}#{anchor}`` (docs/rules.md headings).
-DEFAULT_DOCS_URL = "https://github.com/exitplan/exitplan/blob/main/docs/rules.md"
-_RULE_ID = re.compile(r"EP\d{3}")
-_ANCHOR_TEXT = re.compile(r"[a-z0-9-]+")
 
 
 def load_report_file(path: Path) -> dict[str, Any]:
@@ -48,23 +44,6 @@ def load_report_file(path: Path) -> dict[str, Any]:
     if not isinstance(data.get("workloads"), list) or not isinstance(data.get("resources", []), list):
         raise UsageError(f"{path}: the report has no `workloads` list")
     return data
-
-
-def check_docs_url(url: str) -> str:
-    """A docs base URL that is safe in a Markdown link: http(s), no spaces, quotes, brackets or parentheses."""
-    if not re.fullmatch(r"https?://[^\s()<>\[\]\"'`]+", url or ""):
-        raise UsageError(f"--docs-url {url!r}: expected an http(s) URL without spaces or brackets")
-    return url.rstrip("#")
-
-
-def rule_url(rule: str, name: str | None, docs_url: str) -> str | None:
-    """The rule's heading in docs/rules.md (`#ep301-proprietary-messaging`), or None for an unknown id."""
-    if not _RULE_ID.fullmatch(rule or ""):
-        return None
-    anchor = rule.lower()
-    if name and _ANCHOR_TEXT.fullmatch(name):
-        anchor += f"-{name}"
-    return f"{docs_url}#{anchor}"
 
 
 def compare(

@@ -1,16 +1,13 @@
-"""`exitplan scan` output: table, json, markdown and SARIF."""
+"""`exitplan scan` output: table, json, markdown and SARIF (render/sarif.py)."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
-from .. import __version__
 from ..api import ScanReport
-from ..rules import BY_ID
 from .filters import cell, code
 from .json_report import to_json
-from .rules_doc import rule_doc
+from .sarif import sarif
 
 
 def render(report: ScanReport, fmt: str) -> str:
@@ -64,50 +61,3 @@ def markdown(report: ScanReport) -> str:
                 f"| {cell(f.message)} |"
             )
     return "\n".join(lines) + "\n"
-
-
-def sarif(report: ScanReport) -> str:
-    """SARIF 2.1.0, so code-scanning UIs can show findings at their file and line."""
-    used = sorted({f.rule for f in report.findings})
-    rules = [
-        {
-            "id": rule_id,
-            "name": BY_ID[rule_id].NAME,
-            "shortDescription": {"text": rule_doc(BY_ID[rule_id]).split("\n", 1)[0]},
-            "fullDescription": {"text": rule_doc(BY_ID[rule_id])},
-            "properties": {"category": BY_ID[rule_id].CATEGORY, "weight": BY_ID[rule_id].WEIGHT},
-        }
-        for rule_id in used
-        if rule_id in BY_ID
-    ]
-    results = [
-        {
-            "ruleId": f.rule,
-            "level": "warning" if f.weight >= 15 else "note",
-            "message": {"text": f.message},
-            "locations": [
-                {
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": f.file},
-                        "region": {"startLine": max(1, f.line)},
-                    },
-                    "logicalLocations": [{"fullyQualifiedName": f.resource}],
-                }
-            ],
-            **(
-                {"suppressions": [{"kind": "external", "justification": f.waiver_reason}]} if f.waived else {}
-            ),
-        }
-        for f in report.findings
-    ]
-    document = {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {"driver": {"name": "exitplan", "version": __version__, "rules": rules}},
-                "results": results,
-            }
-        ],
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
