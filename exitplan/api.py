@@ -128,19 +128,20 @@ def _scan(found: Discovery, config: Config, catalog_dirs: Sequence[Path], today:
     by_id = {r.id: r for r in resources}
 
     marker_catalog = load_markers()
-    markers = tuple(sorted(m for r in resources for m in find_markers(r, marker_catalog)))
+    markers = tuple(sorted(m for r in resources for m in find_markers(r, marker_catalog, catalog)))
     grouped: dict[str, list[Marker]] = defaultdict(list)
     for marker in markers:
         grouped[marker.resource].append(marker)
     markers_by_resource = {rid: tuple(found) for rid, found in grouped.items()}
 
+    cross = list(cross_layer_edges(resources))
     edges = unique_edges(
         route_config_values(
             resources,
             [
                 *terraform_reference_edges(resources),
                 *kubernetes_edges(resources),
-                *cross_layer_edges(resources),
+                *cross,
                 *addon_edges(resources),
             ],
         )
@@ -162,6 +163,11 @@ def _scan(found: Discovery, config: Config, catalog_dirs: Sequence[Path], today:
         clouds=facts,
         needs={node: tuple(sorted(graph.successors(node))) for node in graph.nodes},
         needed_by={node: tuple(sorted(graph.predecessors(node))) for node in graph.nodes},
+        linked=frozenset(
+            (e.source, f"{target.cloud}/{target.service_kind}")
+            for e in cross
+            if (target := by_id[e.target]).service_kind is not None
+        ),
     )
     findings = apply_waivers(run_rules(resources, context, config), by_id, config, today)
     scores = score_workloads(workloads, by_id, findings, roles, jurisdictions)

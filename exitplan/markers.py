@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from exitplan.knowledge.marker_catalog import (
@@ -22,6 +22,7 @@ from exitplan.knowledge.marker_catalog import (
     load_markers,
     read_yaml,
 )
+from exitplan.knowledge.service_lookup import ServiceCatalog
 from exitplan.model import REDACTED, Resource, Unknown
 from exitplan.model import Path as AttrPath
 
@@ -43,6 +44,18 @@ class Marker:
     confidence: str
     replacement: str
     lockin: str = "medium"  # none | low | medium | high (cinder: none, not lock-in)
+    #: The managed service the value names (``Amazon SQS``), and how the service catalog classifies the
+    #: Terraform type standing for it: rules judge the setting like a resource of that service.
+    service: str = ""
+    service_type: str = ""
+    service_kind: str | None = None
+    interface: str | None = None
+    service_lockin: str | None = None
+    setting_name: bool = False  # the marker is a setting's name (an env var name), not its value
+
+    @property
+    def identified(self) -> bool:
+        return self.service_kind is not None
 
 
 # --- paths ------------------------------------------------------------------------------------------
@@ -75,24 +88,64 @@ class Fact:
     key: str
     value: str = ""
     spec: str | None = None  # field facts: the marker that asked for this field
+    setting: str = ""  # value facts: the name of the setting holding it (env var, ConfigMap or map key)
 
 
-def find_markers(resource: Resource, catalog: MarkerCatalog) -> list[Marker]:
+def find_markers(
+    resource: Resource, catalog: MarkerCatalog, services: ServiceCatalog | None = None
+) -> list[Marker]:
     """Every marker in ``resource``'s values, sorted, one per (marker, path).
 
     A string that already carries a structural marker (the IRSA annotation) is not reported again by a
-    value pattern (the ARN inside it).
+    value pattern (the ARN inside it). With ``services``, a marker that names a service is classified
+    as the Terraform type standing for it, and a generic endpoint marker on the same value is dropped.
     """
     found: dict[tuple[str, AttrPath], Marker] = {}
     structural: set[AttrPath] = set()
+    identify = services is not None and not (
+        resource.source == "terraform" and resource.service_kind in catalog.not_identified_in
+    )
     for fact in facts(resource, catalog):
         if fact.place in _VALUE_PLACES and fact.path in structural:
             continue
         for spec, text in _matches(fact, catalog):
             if fact.place not in _VALUE_PLACES:
                 structural.add(fact.path)
-            found.setdefault((spec.id, fact.path), _marker(resource, spec, fact, text))
-    return sorted(found.values())
+            marker = _marker(resource, spec, fact, text)
+            if identify and spec.service_type:
+                marker = _identified(marker, spec, services)  # type: ignore[arg-type]
+            found.setdefault((spec.id, fact.path), marker)
+    return sorted(_one_reading(found, catalog))
+
+
+def _one_reading(found: Mapping[tuple[str, AttrPath], Marker], catalog: MarkerCatalog) -> Iterator[Marker]:
+    """One reading of each value: a marker that identified its service hides the generic endpoint
+    markers on the same value; a service's marker that was not identified (identification off, or an
+    IAM policy) gives way to a generic marker on the same value, so the value is not reported twice."""
+    named = {path for (_, path), marker in found.items() if marker.identified}
+    generic = {(path, m.category) for (_, path), m in found.items() if not catalog.get_service(m.marker)}
+    for (_, path), marker in found.items():
+        hidden = path in named and marker.category == _ENDPOINT
+        doubled = bool(catalog.get_service(marker.marker)) and (path, marker.category) in generic
+        if marker.identified or not (hidden or doubled):
+            yield marker
+
+
+_ENDPOINT = "managed-service-endpoint"
+
+
+def _identified(marker: Marker, spec: MarkerSpec, services: ServiceCatalog) -> Marker:
+    entry = services.classify_type(spec.service_type or "", dict(spec.service_attributes)).entry
+    if entry is None:
+        return marker
+    return replace(
+        marker,
+        service=spec.service or "",
+        service_type=spec.service_type or "",
+        service_kind=entry.kind,
+        interface=entry.interface,
+        service_lockin=entry.lockin,
+    )
 
 
 #: Facts searched by value patterns: known strings, and the source text of values Terraform cannot know.
@@ -126,7 +179,7 @@ def _matches(fact: Fact, catalog: MarkerCatalog) -> Iterator[tuple[MarkerSpec, s
                 yield spec, fact.value or fact.key
         elif spec.place == "value":
             hit = _value_hit(spec.pattern, fact.key)
-            if hit is not None:
+            if hit is not None and (spec.setting is None or spec.setting.search(fact.setting)):
                 yield spec, hit
         elif spec.pattern is not None and spec.pattern.search(fact.key) and _value_ok(spec, fact):
             yield spec, _shown(fact)
@@ -170,6 +223,7 @@ def _marker(resource: Resource, spec: MarkerSpec, fact: Fact, text: str) -> Mark
         confidence=spec.confidence,
         replacement=spec.replacement,
         lockin=spec.lockin,
+        setting_name=fact.place == "env",
     )
 
 
@@ -203,7 +257,7 @@ def facts(resource: Resource, catalog: MarkerCatalog) -> Iterator[Fact]:
     skip = ("data", "stringData") if resource.source == "kubernetes" and resource.type == "Secret" else ()
     for key, value in attributes.items():
         if key not in skip:
-            yield from _walk(value, (key,), resource)
+            yield from _walk(value, (key,), resource, key)
 
 
 def _kubernetes_facts(resource: Resource) -> Iterator[Fact]:
@@ -239,23 +293,26 @@ def _resolve(node: Any, steps: tuple[str, ...], path: AttrPath) -> Iterator[tupl
         yield from _resolve(node[step], rest, (*path, step))
 
 
-def _walk(node: Any, path: AttrPath, resource: Resource) -> Iterator[Fact]:
+def _walk(node: Any, path: AttrPath, resource: Resource, setting: str = "") -> Iterator[Fact]:
+    """The facts under ``node``; ``setting`` is the nearest key above it (an env entry's ``name``)."""
     if isinstance(node, str):
         if REDACTED not in node:
             if path[-1] == "image" and _in_container(path):
                 yield Fact("image", path, node)
-            yield Fact("value", path, node)
+            yield Fact("value", path, node, setting=setting)
     elif isinstance(node, Unknown):
         if node.expression and REDACTED not in node.expression:
             yield Fact("unknown", path, _without_comments(node.expression))
     elif isinstance(node, Mapping):
         yield from _mapping_facts(node, path, resource)
+        named = isinstance(path[-1], int) and isinstance(node.get("name"), str)
         for key, item in node.items():
             if not (path[-1] == "annotations" and key in _SKIPPED_ANNOTATIONS):
-                yield from _walk(item, (*path, str(key)), resource)
+                inner = node["name"] if named and key == "value" else str(key)
+                yield from _walk(item, (*path, str(key)), resource, inner)
     elif isinstance(node, list | tuple):
         for index, item in enumerate(node):
-            yield from _walk(item, (*path, index), resource)
+            yield from _walk(item, (*path, index), resource, setting)
 
 
 def _in_container(path: AttrPath) -> bool:

@@ -240,6 +240,8 @@ class Finding:
     evidence: str = ""
     waived: bool = False
     waiver_reason: str | None = None
+    #: ``inferred`` when the finding comes from a setting that names the service, not from its resource
+    confidence: str = "explicit"
 
     @property
     def location(self) -> Location:

@@ -9,6 +9,7 @@ import pytest
 from graph.factories import by_address, k8s, load_manifests, tf
 
 from exitplan.errors import CatalogError
+from exitplan.knowledge.service_catalog import load_service_catalog
 from exitplan.markers import catalog_dir, find_markers, load_markers
 from exitplan.model import REDACTED
 
@@ -319,6 +320,71 @@ def test_catalog_errors_name_the_file_and_key_path(tmp_path, replace, message):
     with pytest.raises(CatalogError, match=message) as error:
         load_markers(directory)
     assert str(tmp_path) in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "service: {name: Amazon SQS, as: aws_sqs_queue}",
+            "service: {name: Amazon SQS, as: SQS}",
+            r"markers\[\d+\]\.service\.as: expected a Terraform resource type, found 'SQS'",
+        ),
+        (
+            "service: {name: Amazon SQS, as: aws_sqs_queue}",
+            "service: {name: Amazon SQS, type: aws_sqs_queue}",
+            r"markers\[\d+\]\.service: expected a mapping with name, as and an optional with",
+        ),
+        (
+            "with_setting: '(?i)spanner'",
+            "with_setting: '(?i)spanner('",
+            r"markers\[\d+\]\.match\.with_setting: invalid regular expression",
+        ),
+        (
+            "not_identified_in: [identity]",
+            "not_identified_in: identity",
+            r"not_identified_in: expected a list",
+        ),
+    ],
+)
+def test_service_keys_of_endpoint_markers_are_validated(tmp_path, old, new, message):
+    for name in ("kubernetes-markers.yaml", "endpoint-patterns.yaml"):
+        shutil.copy(catalog_dir() / name, tmp_path / name)
+    path = tmp_path / "endpoint-patterns.yaml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    with pytest.raises(CatalogError, match=message) as error:
+        load_markers(tmp_path)
+    assert "endpoint-patterns.yaml" in str(error.value)
+
+
+def test_a_value_marker_with_a_setting_name_holds_only_under_that_name(catalog):
+    services = load_service_catalog()
+    path = "projects/shop-prod/instances/main/databases/carts"
+    config_map = k8s(
+        {"kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"SPANNER_DB": path, "CLOUDSQL_DB": path}}
+    )
+    markers = {(m.path, m.marker, m.service) for m in find_markers(config_map, catalog, services)}
+    assert markers == {
+        ("data.SPANNER_DB", "gcp-spanner-database-path", "Cloud Spanner"),
+        ("data.CLOUDSQL_DB", "gcp-resource-path", ""),
+    }
+
+
+def test_identified_markers_hide_the_generic_one_on_the_same_value(catalog):
+    services = load_service_catalog()
+    arn = "arn:aws:sqs:eu-west-1:123456789012:jobs"
+    config_map = k8s({"kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"QUEUE": arn}})
+    assert ids(config_map, catalog) == {"aws-arn"}  # without the service catalog: the generic reading
+    (marker,) = find_markers(config_map, catalog, services)
+    assert (marker.marker, marker.service_kind, marker.interface) == (
+        "aws-sqs-arn",
+        "message-queue",
+        "proprietary",
+    )
+    policy = tf("aws_iam_policy", "p", {"policy": f'{{"Resource": "{arn}"}}'}, service_kind="identity")
+    assert [m.marker for m in find_markers(policy, catalog, services)] == ["aws-arn"]
 
 
 def test_gpu_node_selectors_are_gpu_markers():

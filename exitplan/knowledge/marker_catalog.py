@@ -60,12 +60,21 @@ class MarkerSpec:
     value: re.Pattern[str] | None = None
     kinds: frozenset[str] = frozenset()  # field markers
     field_path: tuple[str, ...] = ()
+    #: value markers: the setting's name (env var, ConfigMap or map key) must match too
+    setting: re.Pattern[str] | None = None
+    #: the managed service the marker names, and the Terraform type (with attributes) that stands for it
+    service: str | None = None
+    service_type: str | None = None
+    service_attributes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
 class MarkerCatalog:
     specs: tuple[MarkerSpec, ...]
     categories: tuple[str, ...]
+    #: Terraform service kinds whose values are not identified as a service (an IAM policy names ARNs to
+    #: grant access to them; the policy's actions are judged by their own rule).
+    not_identified_in: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         by_place: dict[str, list[MarkerSpec]] = {}
@@ -81,6 +90,14 @@ class MarkerCatalog:
 
     def get(self, marker_id: str) -> MarkerSpec | None:
         return next((s for s in self.specs if s.id == marker_id), None)
+
+    def get_service(self, marker_id: str) -> str | None:
+        """The service marker ``marker_id`` names, if any."""
+        services = self.__dict__.get("_services")
+        if services is None:
+            services = {s.id: s.service for s in self.specs}
+            object.__setattr__(self, "_services", services)
+        return services.get(marker_id)
 
 
 def catalog_dir() -> Path:
@@ -129,7 +146,7 @@ def _text(entry: Mapping[str, Any], key: str, where: str, choices: tuple[str, ..
 def _spec(entry: Any, where: str, categories: tuple[str, ...]) -> MarkerSpec:
     if not isinstance(entry, dict):
         raise CatalogError(f"{where}: expected a mapping")
-    allowed = {"id", "cloud", "category", "lockin", "replacement", "confidence", "match"}
+    allowed = {"id", "cloud", "category", "lockin", "replacement", "confidence", "match", "service"}
     unknown = sorted(set(entry) - allowed)
     if unknown:
         raise CatalogError(f"{where}.{unknown[0]}: unknown key")
@@ -142,7 +159,7 @@ def _spec(entry: Any, where: str, categories: tuple[str, ...]) -> MarkerSpec:
     match = entry.get("match")
     if not isinstance(match, dict):
         raise CatalogError(f"{where}.match: expected a mapping")
-    places = [key for key in match if key != "with_value"]
+    places = [key for key in match if key not in ("with_value", "with_setting")]
     if len(places) != 1 or places[0] not in PLACES:
         raise CatalogError(f"{where}.match: expected exactly one of {', '.join(PLACES)}")
     place = places[0]
@@ -154,8 +171,31 @@ def _spec(entry: Any, where: str, categories: tuple[str, ...]) -> MarkerSpec:
         "replacement": replacement.strip(),
         "confidence": _text(entry, "confidence", where, CONFIDENCES) if "confidence" in entry else "explicit",
         "value": _optional_regex(match.get("with_value"), f"{where}.match.with_value"),
+        "setting": _optional_regex(match.get("with_setting"), f"{where}.match.with_setting"),
+        **_service(entry.get("service"), f"{where}.service"),
     }
+    if fields["setting"] is not None and place != "value":
+        raise CatalogError(f"{where}.match.with_setting: only a value match takes a setting name")
     return MarkerSpec(**fields, **_place(place, match[place], f"{where}.match.{place}"))
+
+
+def _service(raw: Any, where: str) -> dict[str, Any]:
+    """``service: {name: Amazon SQS, as: aws_sqs_queue, with: {kind: OpenAI}}`` → the spec's fields."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or set(raw) - {"name", "as", "with"}:
+        raise CatalogError(f"{where}: expected a mapping with name, as and an optional with")
+    name, type_ = _text(raw, "name", where), _text(raw, "as", where)
+    if not re.fullmatch(r"[a-z][a-z0-9]*_[a-z0-9_]+", type_):
+        raise CatalogError(f"{where}.as: expected a Terraform resource type, found {type_!r}")
+    attributes = raw.get("with", {})
+    if not isinstance(attributes, dict) or not all(isinstance(v, str) for v in attributes.values()):
+        raise CatalogError(f"{where}.with: expected a mapping of attribute names to strings")
+    return {
+        "service": name,
+        "service_type": type_,
+        "service_attributes": tuple(sorted((str(k), v) for k, v in attributes.items())),
+    }
 
 
 def _place(place: str, raw: Any, where: str) -> dict[str, Any]:
@@ -199,11 +239,17 @@ def load_markers(directory: Path | None = None) -> MarkerCatalog:
     first_data = read_yaml(first)
     categories = parse_categories(first, first_data)
     specs = parse_markers(first, first_data, categories)
+    skipped: set[str] = set()
     for path in others:
-        specs += parse_markers(path, read_yaml(path), categories)
+        data = read_yaml(path)
+        specs += parse_markers(path, data, categories)
+        kinds = data.get("not_identified_in", [])
+        if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
+            raise CatalogError(f"{path}: not_identified_in: expected a list of service kinds")
+        skipped.update(kinds)
     seen: set[str] = set()
     for spec in specs:
         if spec.id in seen:
             raise CatalogError(f"{directory}: markers: duplicate id {spec.id!r}")
         seen.add(spec.id)
-    return MarkerCatalog(tuple(specs), categories)
+    return MarkerCatalog(tuple(specs), categories, frozenset(skipped))

@@ -101,6 +101,7 @@ def report_dict(report: ScanReport, plan: Plan | None = None) -> dict[str, Any]:
                             "weight": f.weight,
                             "waived": f.waived,
                             "waiver_reason": f.waiver_reason,
+                            "confidence": "inferred" if f.confidence == "inferred" else None,
                         }
                     )
                     for f in s.findings

@@ -20,6 +20,7 @@ from . import (
     proprietary_data_api,
     proprietary_iam_actions,
     proprietary_messaging,
+    proprietary_model_hosting,
     removed_kubernetes_api,
     saas_control_plane,
     unclassified_resource,
@@ -29,6 +30,7 @@ RULES = (
     proprietary_compute,  # EP101
     managed_kubernetes_features,  # EP102
     accelerator_dependency,  # EP103
+    proprietary_model_hosting,  # EP104
     proprietary_data_api,  # EP201
     managed_open_database,  # EP202
     data_to_move,  # EP203

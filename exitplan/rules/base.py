@@ -7,8 +7,8 @@ A rule is a module with ``ID``, ``NAME``, ``CATEGORY``, ``WEIGHT``, ``OPTIONS`` 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..model import Finding, Path, Resource
@@ -37,6 +37,9 @@ class RuleContext:
     needs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: The reverse: which resources need each resource directly, by resource id.
     needed_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: (resource id, "cloud/service kind") where a value of the resource names a Terraform resource of
+    #: that kind: the Terraform resource is judged itself, so the setting naming it is not judged again.
+    linked: frozenset[tuple[str, str]] = frozenset()
 
     def option(self, rule_id: str, defaults: Mapping[str, Any], name: str) -> Any:
         return self.settings.get(rule_id, {}).get(name, defaults.get(name))
@@ -49,6 +52,30 @@ class RuleContext:
             for m in self.markers.get(resource.id, ())
             if (not categories or m.category in categories) and m.lockin not in ("none", None)
         ]
+
+    def named_services(
+        self, resource: Resource, judged: Callable[[str, str | None, str | None], bool]
+    ) -> list:
+        """Markers in ``resource``'s settings naming a service that ``judged(kind, interface, lockin)``
+        accepts: one per service (a value before a setting's name), none where a value of the resource
+        names a Terraform resource of that service kind."""
+        chosen: dict[str, Any] = {}
+        for marker in self.markers.get(resource.id, ()):
+            if not marker.identified or marker.service_kind == resource.service_kind:
+                continue  # a resource of that service naming it (a model ARN in a model's own settings)
+            if (resource.id, f"{marker.cloud}/{marker.service_kind}") in self.linked:
+                continue
+            if not judged(marker.service_kind, marker.interface, marker.service_lockin):
+                continue
+            known = chosen.get(marker.service_type)
+            if known is None or (known.setting_name and not marker.setting_name):
+                chosen[marker.service_type] = marker
+        return sorted(chosen.values())
+
+    def named_finding(self, rule_id: str, weight: int, resource: Resource, marker, message: str) -> Finding:
+        """A finding on a setting that names a service: the rule's weight, confidence ``inferred``."""
+        found = self.marker_finding(rule_id, weight, resource, marker, message)
+        return replace(found, confidence="inferred")
 
     def finding(
         self,

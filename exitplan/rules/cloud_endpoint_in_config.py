@@ -13,7 +13,8 @@ Why it hurts portability
 How to migrate
     Put each endpoint behind a name you control (a DNS CNAME or an ExternalName Service) or a Helm or
     kustomize value set per environment; replace proxy sidecars with direct TLS connections and CLI
-    images with the OpenStack CLI or an S3 client such as rclone.
+    images with the OpenStack CLI or an S3 client such as rclone. A value that names its service (an
+    SQS queue URL, a Spanner database path) is judged by that service's rule instead, marked inferred.
 
 Example
     ``DATABASE_HOST: webshop-prod-orders.c9akciq32.eu-central-1.rds.amazonaws.com`` in a ConfigMap.
@@ -38,6 +39,8 @@ OPTIONS = {
 
 def check(resource: Resource, context: RuleContext):
     for marker in context.markers_of(resource, *context.option(ID, OPTIONS, "marker_categories")):
+        if marker.identified:
+            continue  # judged by the rule of the service it names
         yield context.marker_finding(
             ID,
             WEIGHT,

@@ -30,15 +30,25 @@ OPTIONS = {"service_kinds": ["relational-database", "document-database", "cache"
 
 def check(resource: Resource, context: RuleContext):
     kinds = context.option(ID, OPTIONS, "service_kinds")
-    if resource.is_data_source or resource.service_kind not in kinds:
-        return
-    if resource.interface in (None, "proprietary") or resource.lockin in (None, "none"):
-        return
-    yield context.finding(
-        ID,
-        WEIGHT,
-        resource,
-        f"managed {resource.service_kind} on the open {resource.interface} protocol: "
-        f"{resource.lockin_reason or 'move the data with the engine tools'}",
-        evidence=f"{resource.type} ({resource.interface})",
-    )
+
+    def judged(kind: str | None, interface: str | None, lockin: str | None) -> bool:
+        return kind in kinds and interface not in (None, "proprietary") and lockin not in (None, "none")
+
+    if not resource.is_data_source and judged(resource.service_kind, resource.interface, resource.lockin):
+        yield context.finding(
+            ID,
+            WEIGHT,
+            resource,
+            f"managed {resource.service_kind} on the open {resource.interface} protocol: "
+            f"{resource.lockin_reason or 'move the data with the engine tools'}",
+            evidence=f"{resource.type} ({resource.interface})",
+        )
+    for marker in context.named_services(resource, judged):
+        yield context.named_finding(
+            ID,
+            WEIGHT,
+            resource,
+            marker,
+            f"{marker.service} named at {marker.path}: managed {marker.service_kind} on the open "
+            f"{marker.interface} protocol. {marker.replacement}",
+        )

@@ -32,18 +32,26 @@ OPTIONS = {
 
 
 def check(resource: Resource, context: RuleContext):
-    if (
-        resource.is_data_source
-        or resource.service_kind not in context.option(ID, OPTIONS, "service_kinds")
-        or resource.interface not in context.option(ID, OPTIONS, "interfaces")
-        or resource.lockin not in ("low", "medium")
-    ):
-        return
-    yield context.finding(
-        ID,
-        WEIGHT,
-        resource,
-        f"managed {resource.service_kind} on the open {resource.interface} protocol: "
-        f"{resource.lockin_reason or 'mirror the topics or queues, then switch consumers and producers'}",
-        evidence=f"{resource.type} ({resource.interface})",
-    )
+    kinds, interfaces = (context.option(ID, OPTIONS, key) for key in ("service_kinds", "interfaces"))
+
+    def judged(kind: str | None, interface: str | None, lockin: str | None) -> bool:
+        return kind in kinds and interface in interfaces and lockin in ("low", "medium")
+
+    if not resource.is_data_source and judged(resource.service_kind, resource.interface, resource.lockin):
+        yield context.finding(
+            ID,
+            WEIGHT,
+            resource,
+            f"managed {resource.service_kind} on the open {resource.interface} protocol: "
+            f"{resource.lockin_reason or 'mirror the topics or queues, then switch consumers and producers'}",
+            evidence=f"{resource.type} ({resource.interface})",
+        )
+    for marker in context.named_services(resource, judged):
+        yield context.named_finding(
+            ID,
+            WEIGHT,
+            resource,
+            marker,
+            f"{marker.service} named at {marker.path}: managed {marker.service_kind} on the open "
+            f"{marker.interface} protocol. {marker.replacement}",
+        )

@@ -29,13 +29,23 @@ OPTIONS = {"interfaces": ["s3", "swift"]}
 
 
 def check(resource: Resource, context: RuleContext):
-    if (
-        resource.is_data_source
-        or resource.service_kind != "object-storage"
-        or not resource.stateful
-        or resource.interface not in context.option(ID, OPTIONS, "interfaces")
-        or resource.lockin in (None, "none")
-    ):
+    interfaces = context.option(ID, OPTIONS, "interfaces")
+
+    def judged(kind: str | None, interface: str | None, lockin: str | None) -> bool:
+        return kind == "object-storage" and interface in interfaces and lockin not in (None, "none")
+
+    for marker in context.named_services(resource, judged):
+        yield context.named_finding(
+            ID,
+            WEIGHT,
+            resource,
+            marker,
+            f"{marker.service} named at {marker.path}: the objects copy over the S3 API, but events, "
+            f"lifecycle rules and bucket policies need rework. {marker.replacement}",
+        )
+    if resource.is_data_source or not resource.stateful:
+        return
+    if not judged(resource.service_kind, resource.interface, resource.lockin):
         return
     dependents = (
         context.resources[d] for d in context.needed_by.get(resource.id, ()) if d in context.resources

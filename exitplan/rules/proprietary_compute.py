@@ -32,21 +32,32 @@ OPTIONS = {"service_kinds": ["faas", "workflow", "container-service", "paas-app"
 
 def check(resource: Resource, context: RuleContext):
     kinds = context.option(ID, OPTIONS, "service_kinds")
+
+    def judged(kind: str | None, _interface: str | None, lockin: str | None) -> bool:
+        return kind in kinds and lockin in ("medium", "high")
+
     if (
-        resource.is_data_source
-        or resource.service_kind not in kinds
-        or resource.lockin not in ("medium", "high")
-        or _is_part(resource, context)
+        not resource.is_data_source
+        and judged(resource.service_kind, resource.interface, resource.lockin)
+        and not _is_part(resource, context)
     ):
-        return
-    yield context.finding(
-        ID,
-        WEIGHT,
-        resource,
-        f"{resource.type} runs only on {resource.cloud or 'its provider'}'s runtime: "
-        f"{resource.lockin_reason or 'the code and its triggers must change'}",
-        evidence=resource.type,
-    )
+        yield context.finding(
+            ID,
+            WEIGHT,
+            resource,
+            f"{resource.type} runs only on {resource.cloud or 'its provider'}'s runtime: "
+            f"{resource.lockin_reason or 'the code and its triggers must change'}",
+            evidence=resource.type,
+        )
+    for marker in context.named_services(resource, judged):
+        yield context.named_finding(
+            ID,
+            WEIGHT,
+            resource,
+            marker,
+            f"{marker.service} named at {marker.path}: it runs only on {marker.cloud}'s runtime. "
+            f"{marker.replacement}",
+        )
 
 
 def _is_part(resource: Resource, context: RuleContext) -> bool:

@@ -12,6 +12,8 @@ How to migrate
     Choose the target engine by access pattern (ScyllaDB with its DynamoDB-compatible Alternator API,
     Cassandra, MongoDB, PostgreSQL with JSONB, ClickHouse for analytics); export, transform and load;
     run both in parallel behind a repository layer in the code before cutting over.
+    A setting that names such a service (a Spanner database path in a ``SPANNER_*`` variable, a
+    DynamoDB table ARN, a Cosmos DB host) counts the same, marked inferred.
 
 Example
     ``resource "aws_dynamodb_table" "carts" { hash_key = "cart_id" ... }``
@@ -40,13 +42,25 @@ OPTIONS = {
 
 def check(resource: Resource, context: RuleContext):
     kinds = context.option(ID, OPTIONS, "service_kinds")
-    if resource.is_data_source or resource.interface != "proprietary" or resource.service_kind not in kinds:
-        return
-    yield context.finding(
-        ID,
-        WEIGHT,
-        resource,
-        f"{resource.type} keeps data behind a proprietary API: "
-        f"{resource.lockin_reason or 'export, transform and rewrite the queries'}",
-        evidence=resource.type,
-    )
+
+    def judged(kind: str | None, interface: str | None, _lockin: str | None = None) -> bool:
+        return interface == "proprietary" and kind in kinds
+
+    if not resource.is_data_source and judged(resource.service_kind, resource.interface):
+        yield context.finding(
+            ID,
+            WEIGHT,
+            resource,
+            f"{resource.type} keeps data behind a proprietary API: "
+            f"{resource.lockin_reason or 'export, transform and rewrite the queries'}",
+            evidence=resource.type,
+        )
+    for marker in context.named_services(resource, judged):
+        yield context.named_finding(
+            ID,
+            WEIGHT,
+            resource,
+            marker,
+            f"{marker.service} named at {marker.path}: its data sits behind a proprietary API, "
+            f"so the code that reads it changes. {marker.replacement}",
+        )

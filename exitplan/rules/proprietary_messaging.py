@@ -11,6 +11,7 @@ Why it hurts portability
 How to migrate
     Choose an open broker by semantics: RabbitMQ (AMQP) for work queues, Kafka or NATS JetStream for
     streams and fan-out. Dual-publish during the transition, drain the old queues, then switch consumers.
+    A queue URL or topic ARN in a setting counts the same, marked inferred.
 
 Example
     ``resource "aws_sqs_queue" "jobs" { visibility_timeout_seconds = 300 }``
@@ -28,13 +29,25 @@ OPTIONS = {"service_kinds": ["message-queue", "pubsub", "event-bus", "event-stre
 
 def check(resource: Resource, context: RuleContext):
     kinds = context.option(ID, OPTIONS, "service_kinds")
-    if resource.is_data_source or resource.service_kind not in kinds or resource.interface != "proprietary":
-        return
-    yield context.finding(
-        ID,
-        WEIGHT,
-        resource,
-        f"{resource.service_kind} on a proprietary API: "
-        f"{resource.lockin_reason or 'producers and consumers must move to an open protocol'}",
-        evidence=resource.type,
-    )
+
+    def judged(kind: str | None, interface: str | None, _lockin: str | None = None) -> bool:
+        return kind in kinds and interface == "proprietary"
+
+    if not resource.is_data_source and judged(resource.service_kind, resource.interface):
+        yield context.finding(
+            ID,
+            WEIGHT,
+            resource,
+            f"{resource.service_kind} on a proprietary API: "
+            f"{resource.lockin_reason or 'producers and consumers must move to an open protocol'}",
+            evidence=resource.type,
+        )
+    for marker in context.named_services(resource, judged):
+        yield context.named_finding(
+            ID,
+            WEIGHT,
+            resource,
+            marker,
+            f"{marker.service} named at {marker.path}: {marker.service_kind} on a proprietary API. "
+            f"{marker.replacement}",
+        )

@@ -20,7 +20,7 @@ COVERED_KINDS = (
     *("kubernetes-cluster", "kubernetes-node-group"),
     *("network", "firewall", "load-balancer", "dns", "cdn", "certificate", "waf", "api-gateway"),
     *("identity", "customer-identity", "key-management", "secret-manager"),
-    *("monitoring", "logging", "ai-ml"),
+    *("monitoring", "logging", "ai-ml", "hosted-ai-model"),
 )
 
 #: Service kinds (with the interface that matters) whose resources hold data of record: their verify
@@ -34,6 +34,7 @@ STATEFUL = (
     *(("container-registry", "oci-registry"), ("message-queue", None), ("message-queue", "amqp")),
     *(("event-stream", None), ("kafka", "kafka"), ("dns", "dns"), ("key-management", None)),
     *(("secret-manager", None), ("customer-identity", None), ("ai-ml", None)),
+    ("hosted-ai-model", None),
 )
 
 #: What shows that a verify command compares numbers rather than just looking.

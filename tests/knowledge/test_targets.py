@@ -58,6 +58,7 @@ REQUIRED_KINDS = [
     "container-registry",
     "workflow",
     "ai-ml",
+    "hosted-ai-model",
 ]
 
 # Resource-type prefix of each Terraform provider a catalog may name.

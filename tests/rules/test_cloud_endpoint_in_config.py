@@ -22,9 +22,26 @@ def test_each_hard_coded_endpoint_is_reported_at_its_line():
             "QUEUE_URL": "https://sqs.eu-central-1.amazonaws.com/1/jobs",
         },
     )
+    # the queue URL names its service (SQS): EP301 judges it, so only the RDS host is generic here
+    assert check(rule, config) == {("EP602", "k8s#ConfigMap/shop/api", 8)}
+
+
+def test_only_endpoints_whose_service_cannot_be_told_stay_generic():
+    config = config_map(
+        "api",
+        {
+            "QUEUE_ARN": "arn:aws:sqs:eu-central-1:123456789012:jobs",
+            "ROLE": "arn:aws:acm:eu-central-1:123456789012:certificate/abc",
+            "API": "https://translate.googleapis.com/v3",
+            "SPANNER_DB": "projects/shop/instances/main/databases/carts",
+            "CLOUDSQL_DB": "projects/shop/instances/main/databases/carts",
+        },
+    )
+    # the ACM ARN, the Translation API host and a database path under a name that does not say Spanner
     assert check(rule, config) == {
         ("EP602", "k8s#ConfigMap/shop/api", 8),
         ("EP602", "k8s#ConfigMap/shop/api", 9),
+        ("EP602", "k8s#ConfigMap/shop/api", 11),
     }
 
 
