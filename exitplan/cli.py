@@ -15,7 +15,6 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .docs_links import DEFAULT_DOCS_URL
 from .errors import ExitplanError, UsageError
 
 FORMATS = ("table", "json", "markdown", "sarif")
@@ -279,20 +278,18 @@ def rules(rule_id, fmt):
 @click.option(
     "--docs-url",
     envvar="EXITPLAN_DOCS_URL",
-    default=DEFAULT_DOCS_URL,
-    show_default=True,
-    help="docs/rules.md of the exitplan you run; findings link to its rule headings ($EXITPLAN_DOCS_URL).",
+    help="URL of docs/rules.md that findings link to (default: $EXITPLAN_DOCS_URL, else this project's).",
 )
 @_shared_options
 @_errors_as_exit_codes
 def diff(sides, base_ref, fmt, output, fail_on_drop, fail_under, docs_url, **scan_options):
     """What a change does to portability: BASE and HEAD are report files or folders to scan."""
     from .diff import compare
-    from .docs_links import check_docs_url
     from .render import diff_view
+    from .render.rules_doc import docs_url as resolve_docs_url
     from .rules import RULES
 
-    docs_url = check_docs_url(docs_url)
+    docs_url = resolve_docs_url(docs_url)
     if base_ref is not None:
         if len(sides) > 1:
             raise UsageError("with --base-ref, give at most one PATH")

@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from .docs_links import DEFAULT_DOCS_URL, rule_url
 from .errors import UsageError
+from .render.rules_doc import DEFAULT_DOCS_URL, rule_url
 
 SCHEMA = "exitplan/diff/v1"
 REPORT_SCHEMA = "exitplan/report/v1"

@@ -18,11 +18,10 @@ from pathlib import Path, PurePosixPath
 
 from .. import __version__
 from ..api import ScanReport
-from ..docs_links import PROJECT_URL, docs_url, rule_url
 from ..model import Finding
 from ..rules import BY_ID
+from .rules_doc import PROJECT_URL, docs_url, rule_doc, rule_url
 from .rules_doc import render as rule_markdown
-from .rules_doc import rule_doc
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 FINGERPRINT = "exitplan/v1"
