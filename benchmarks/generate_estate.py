@@ -198,6 +198,498 @@ def generate(root: Path, resources: int) -> int:
     return services * PER_SERVICE
 
 
+
+
+# --- The module-library shape -------------------------------------------------------------------------
+#
+# A landing-zone framework: a library of core modules (org → folders → projects → network) and of service
+# modules, and landing-zone roots that call them. Modules hand whole module objects and `for`-built maps of
+# objects to each other (`folder = module.folders[each.value.folder]`, `combined = local.combined` with
+# every core module in it, `upstream = module.svc_002`), and outputs re-export their inputs or are built
+# with `for` over other modules' outputs. Placeholders are @NAME@, so HCL's own braces stay as they are.
+
+CORE = {
+    "org": {
+        "variables.tf": 'variable "name" {\n  type = string\n}\n',
+        "main.tf": """\
+resource "google_folder" "root" {
+  display_name = var.name
+  parent       = "organizations/123456789012"
+}
+
+resource "google_storage_bucket" "audit" {
+  name     = "${var.name}-audit-logs"
+  location = "EU"
+}
+
+resource "google_logging_organization_sink" "audit" {
+  name             = "${var.name}-audit"
+  org_id           = "123456789012"
+  destination      = "storage.googleapis.com/${google_storage_bucket.audit.name}"
+  include_children = true
+}
+""",
+        "outputs.tf": """\
+output "id" {
+  value = google_folder.root.name
+}
+
+output "audit_bucket" {
+  value = google_storage_bucket.audit.url
+}
+
+output "sink" {
+  value = google_logging_organization_sink.audit
+}
+""",
+    },
+    "folder": {
+        "variables.tf": 'variable "name" {\n  type = string\n}\n\nvariable "org" {\n  type = any\n}\n',
+        "main.tf": """\
+resource "google_folder" "this" {
+  display_name = var.name
+  parent       = var.org.id
+}
+
+resource "google_folder_iam_member" "auditors" {
+  folder = google_folder.this.name
+  role   = "roles/viewer"
+  member = "group:auditors@example.com"
+}
+""",
+        "outputs.tf": """\
+output "id" {
+  value = google_folder.this.name
+}
+
+output "org" {
+  value = var.org
+}
+
+output "audit" {
+  value = { bucket = var.org.audit_bucket, folder = google_folder.this.name }
+}
+
+output "parent_id" {
+  value = var.org.id
+}
+""",
+    },
+    "project": {
+        "variables.tf": """\
+variable "name" {
+  type = string
+}
+
+variable "folder" {
+  type = any
+}
+
+variable "folders" {
+  type = map(any)
+}
+""",
+        "main.tf": """\
+locals {
+  siblings = { for key, folder in var.folders : key => folder.id }
+}
+
+resource "google_project" "this" {
+  name       = var.name
+  project_id = var.name
+  folder_id  = var.folder.id
+  labels     = { siblings = join("-", keys(local.siblings)) }
+}
+
+resource "google_project_service" "apis" {
+  for_each = toset(["run.googleapis.com", "sqladmin.googleapis.com", "pubsub.googleapis.com"])
+  project  = google_project.this.project_id
+  service  = each.key
+}
+""",
+        "outputs.tf": """\
+output "project_id" {
+  value = google_project.this.project_id
+}
+
+output "folder" {
+  value = var.folder
+}
+
+output "folder_id" {
+  value = var.folder.id
+}
+
+output "siblings" {
+  value = { for key, folder in var.folders : key => folder.audit }
+}
+
+output "org" {
+  value = var.folder.org
+}
+""",
+    },
+    "network": {
+        "variables.tf": """\
+variable "name" {
+  type = string
+}
+
+variable "projects" {
+  type = map(any)
+}
+
+variable "org" {
+  type = any
+}
+""",
+        "main.tf": """\
+resource "google_compute_network" "shared" {
+  name                    = "${var.name}-shared"
+  project                 = values(var.projects)[0].project_id
+  auto_create_subnetworks = false
+}
+
+resource "google_compute_subnetwork" "team" {
+  for_each      = var.projects
+  name          = "${var.name}-${each.key}"
+  project       = each.value.project_id
+  network       = google_compute_network.shared.id
+  ip_cidr_range = "10.0.0.0/24"
+  region        = "europe-west3"
+}
+
+resource "google_compute_firewall" "internal" {
+  name    = "${var.name}-internal"
+  network = google_compute_network.shared.name
+  project = values(var.projects)[0].project_id
+  allow {
+    protocol = "tcp"
+  }
+  description = "audit: ${var.org.audit_bucket}"
+}
+""",
+        "outputs.tf": """\
+output "network" {
+  value = google_compute_network.shared
+}
+
+output "subnets" {
+  value = {
+    for key, subnet in google_compute_subnetwork.team :
+    key => { id = subnet.id, project = var.projects[key].project_id, folder = var.projects[key].folder_id }
+  }
+}
+
+output "projects" {
+  value = var.projects
+}
+
+output "org" {
+  value = var.org
+}
+""",
+    },
+}
+
+SERVICE_KINDS = {
+    "database": """\
+resource "google_sql_database_instance" "this" {
+  name             = var.name
+  project          = var.project.project_id
+  database_version = "POSTGRES_15"
+  region           = "europe-west3"
+  settings {
+    tier        = "db-custom-2-7680"
+    user_labels = local.labels
+    ip_configuration {
+      ipv4_enabled    = false
+      private_network = var.combined.network.network.id
+    }
+  }
+}
+
+resource "google_sql_database" "this" {
+  name     = var.name
+  instance = google_sql_database_instance.this.name
+  project  = var.project.project_id
+}
+""",
+    "bucket": """\
+resource "google_storage_bucket" "this" {
+  name     = "${var.name}-data"
+  project  = var.project.project_id
+  location = "EU"
+  labels   = local.labels
+}
+
+resource "google_storage_bucket_iam_member" "reader" {
+  bucket = google_storage_bucket.this.name
+  role   = "roles/storage.objectViewer"
+  member = "serviceAccount:${var.project.project_id}@appspot.gserviceaccount.com"
+}
+""",
+    "queue": """\
+resource "google_pubsub_topic" "this" {
+  name    = var.name
+  project = var.project.project_id
+  labels  = local.labels
+}
+
+resource "google_pubsub_subscription" "this" {
+  name    = "${var.name}-workers"
+  project = var.project.project_id
+  topic   = google_pubsub_topic.this.id
+}
+""",
+    "app": """\
+resource "google_service_account" "this" {
+  account_id = var.name
+  project    = var.project.project_id
+}
+
+resource "google_cloud_run_v2_service" "this" {
+  name     = var.name
+  project  = var.project.project_id
+  location = "europe-west3"
+  labels   = local.labels
+  template {
+    service_account = google_service_account.this.email
+    vpc_access {
+      network_interfaces {
+        network    = var.combined.network.network.id
+        subnetwork = [for key, subnet in var.subnets : subnet.id][0]
+      }
+    }
+    containers {
+      image = "europe-docker.pkg.dev/acme/${var.name}:1.0"
+      env {
+        name  = "UPSTREAM"
+        value = jsonencode([for key, item in var.upstream : item.endpoint])
+      }
+    }
+  }
+}
+""",
+}
+
+SERVICE_ENDPOINT = {
+    "database": "google_sql_database_instance.this.connection_name",
+    "bucket": "google_storage_bucket.this.url",
+    "queue": "google_pubsub_topic.this.id",
+    "app": "google_cloud_run_v2_service.this.uri",
+}
+
+SERVICE_VARIABLES = """\
+variable "name" {
+  type = string
+}
+
+variable "project" {
+  type = any
+}
+
+variable "subnets" {
+  type = map(any)
+}
+
+variable "combined" {
+  type = any
+}
+
+variable "upstream" {
+  type    = any
+  default = {}
+}
+
+locals {
+  labels = {
+    org     = var.combined.org.id
+    folder  = var.project.folder_id
+    network = var.combined.network.network.name
+  }
+}
+"""
+
+SERVICE_OUTPUTS = """\
+output "id" {
+  value = @ENDPOINT@
+}
+
+output "endpoint" {
+  value = @ENDPOINT@
+}
+
+output "project" {
+  value = var.project
+}
+
+output "context" {
+  value = { project = var.project.project_id, network = var.combined.network.network, upstream = var.upstream }
+}
+
+output "upstream" {
+  value = var.upstream
+}
+"""
+
+LANDING_ZONE_MAIN = """\
+locals {
+  combined = {
+    org      = module.org
+    folders  = module.folders
+    projects = module.projects
+    network  = module.network
+  }
+}
+
+module "org" {
+  source = "../../library/core/org"
+  name   = var.landing_zone
+}
+
+module "folders" {
+  source   = "../../library/core/folder"
+  for_each = toset(var.folders)
+  name     = "${var.landing_zone}-${each.key}"
+  org      = module.org
+}
+
+module "projects" {
+  source   = "../../library/core/project"
+  for_each = var.teams
+  name     = "${var.landing_zone}-${each.key}"
+  folder   = module.folders[each.value.folder]
+  folders  = { for key, folder in module.folders : key => folder }
+}
+
+module "network" {
+  source   = "../../library/core/network"
+  name     = var.landing_zone
+  projects = module.projects
+  org      = module.org
+}
+
+resource "google_dns_managed_zone" "internal" {
+  name     = "${var.landing_zone}-internal"
+  dns_name = "${var.landing_zone}.internal."
+  project  = module.projects["platform"].project_id
+  private_visibility_config {
+    networks {
+      network_url = module.network.network.id
+    }
+  }
+}
+"""
+
+LANDING_ZONE_CALL = """\
+module "@SVC@" {
+  source   = "../../library/services/@SVC@"
+  for_each = var.@SVC@
+  name     = "${var.landing_zone}-@SVC@-${each.key}"
+  project  = module.projects[each.value.team]
+  subnets  = { for key, subnet in module.network.subnets : key => subnet if key == each.value.team }
+  combined = local.combined
+@UPSTREAM@}
+
+resource "google_dns_record_set" "@SVC@" {
+  for_each     = module.@SVC@
+  managed_zone = google_dns_managed_zone.internal.name
+  name         = "${each.key}.@SVC@.${google_dns_managed_zone.internal.dns_name}"
+  type         = "CNAME"
+  ttl          = 300
+  rrdatas      = [each.value.endpoint]
+}
+
+"""
+
+LANDING_ZONE_VARIABLES = """\
+variable "landing_zone" {
+  type = string
+}
+
+variable "folders" {
+  type = list(string)
+}
+
+variable "teams" {
+  type = map(object({ folder = string }))
+}
+
+"""
+
+#: Files per landing zone besides its services (main, services, variables, outputs, tfvars); per service.
+LZ_FILES, SERVICE_FILES, SERVICES_PER_LZ, TIERS = 5, 3, 24, 4
+TEAMS = {"platform": "shared", "shop": "apps", "ledger": "data", "search": "apps"}
+
+
+def generate_module_library(root: Path, tf_files: int) -> int:
+    """Write a module-library estate of about ``tf_files`` Terraform files (tfvars included); return the
+    number of resource blocks written."""
+    blocks = 0
+    for name, files in CORE.items():
+        folder = root / "library" / "core" / name
+        folder.mkdir(parents=True)
+        for file_name, text in files.items():
+            (folder / file_name).write_text(text)
+            blocks += text.count("\nresource ") + text.startswith("resource ")
+    budget = tf_files - len(CORE) * 3
+    zone = 0
+    while budget > LZ_FILES:
+        services = min(SERVICES_PER_LZ, (budget - LZ_FILES) // SERVICE_FILES)
+        if services < 1:
+            break
+        blocks += _landing_zone(root, zone, services)
+        budget -= LZ_FILES + services * SERVICE_FILES
+        zone += 1
+    return blocks
+
+
+def _landing_zone(root: Path, zone: int, services: int) -> int:
+    lz = f"lz{zone:03d}"
+    folder = root / "landingzones" / lz
+    folder.mkdir(parents=True)
+    calls, variables, tfvars, outputs = [], [LANDING_ZONE_VARIABLES], [], []
+    blocks = 1
+    for index in range(services):
+        svc = f"svc_{zone:03d}_{index:02d}"
+        kind = list(SERVICE_KINDS)[index % len(SERVICE_KINDS)]
+        tier = index % TIERS
+        upstream = f"  upstream = module.svc_{zone:03d}_{index - 1:02d}\n" if tier else ""
+        calls.append(LANDING_ZONE_CALL.replace("@SVC@", svc).replace("@UPSTREAM@", upstream))
+        variables.append(f'variable "{svc}" {{\n  type = map(object({{ team = string }}))\n}}\n\n')
+        team = list(TEAMS)[1 + index % (len(TEAMS) - 1)]
+        tfvars.append(f'{svc} = {{\n  blue  = {{ team = "{team}" }}\n  green = {{ team = "{team}" }}\n}}\n')
+        outputs.append(f"    {svc} = {{ for key, svc in module.{svc} : key => svc.endpoint }}\n")
+        service = root / "library" / "services" / svc
+        service.mkdir(parents=True)
+        main = SERVICE_KINDS[kind]
+        (service / "main.tf").write_text(main)
+        (service / "variables.tf").write_text(SERVICE_VARIABLES)
+        (service / "outputs.tf").write_text(SERVICE_OUTPUTS.replace("@ENDPOINT@", SERVICE_ENDPOINT[kind]))
+        blocks += 1 + main.count("\nresource ") + main.startswith("resource ")
+    (folder / "main.tf").write_text(LANDING_ZONE_MAIN)
+    (folder / "services.tf").write_text("".join(calls))
+    (folder / "variables.tf").write_text("".join(variables).rstrip() + "\n")
+    teams = "".join(f'  {name} = {{ folder = "{group}" }}\n' for name, group in TEAMS.items())
+    (folder / "terraform.tfvars").write_text(
+        f'landing_zone = "{lz.replace("lz", "acme-lz")}"\nfolders      = ["shared", "apps", "data"]\n'
+        f"teams = {{\n{teams}}}\n\n" + "\n".join(tfvars)
+    )
+    (folder / "outputs.tf").write_text(
+        'output "services" {\n  value = {\n'
+        + "".join(outputs)
+        + "  }\n}\n\n"
+        + 'output "projects" {\n  value = { for key, project in module.projects : key => project.project_id }\n}\n'
+    )
+    return blocks
+
+
+SHAPES = {"services": generate, "module-library": generate_module_library}
+
+
 if __name__ == "__main__":
+    # generate_estate.py DIR [SIZE] [SHAPE]: SIZE is resources for "services", .tf files for "module-library"
     target = Path(sys.argv[1])
-    print(generate(target, int(sys.argv[2]) if len(sys.argv) > 2 else 1000))
+    shape = sys.argv[3] if len(sys.argv) > 3 else "services"
+    print(SHAPES[shape](target, int(sys.argv[2]) if len(sys.argv) > 2 else 1000))
