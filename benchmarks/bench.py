@@ -1,12 +1,16 @@
-"""Benchmark: scan generated estates of several sizes and print throughput, wall time and peak memory.
+"""Benchmark: scan generated estates and compare with what parsing the same bytes costs.
 
-    python benchmarks/bench.py                   # sizes 1,000 / 5,000 / 20,000 resources
-    python benchmarks/bench.py --sizes 2000      # one size
-    python benchmarks/bench.py --checkov         # also time checkov on the same estate, if installed
+    python benchmarks/bench.py                              # module-library estates of 500, 1,000, 2,000 .tf files
+    python benchmarks/bench.py --shape services --sizes 1000 5000 20000   # per-service stacks (resources)
+    python benchmarks/bench.py --checkov /path/to/venv/bin/checkov        # also time checkov side by side
+    python benchmarks/bench.py --repeat 3 --keep /tmp/estates             # best of three; keep the estates
 
-Each size runs in a fresh process (`exitplan scan --format json`), so peak memory is that scan's own;
-the second run of each size is served from the scan cache.
-Cost should grow linearly: resources/s stays roughly flat as the estate grows.
+Per size it prints the scan's wall time (`exitplan scan --format json --no-cache`, a fresh process), the
+parse-only floor of the same files (`benchmarks/parse_floor.py`, a fresh process: tree-sitter-hcl over every
+Terraform file, ruamel's C safe loader over every YAML file, nothing else), their ratio, the scan's peak
+memory, and with `--checkov` checkov's wall time and how many times slower it is than the scan. Both
+exitplan and the floor pay Python's start-up, so the ratio compares like with like. Cost should grow
+linearly: four times the files, at most about four times the time.
 """
 
 from __future__ import annotations
@@ -20,22 +24,34 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 
-from generate_estate import generate  # noqa: E402
+from generate_estate import SHAPES  # noqa: E402
+
+DEFAULT_SIZES = {"module-library": [500, 1000, 2000], "services": [1000, 5000, 20000]}
 
 
-def _measure(command: list[str]) -> tuple[float, float, int]:
+def _measure(command: list[str], env: dict | None = None) -> tuple[float, float, int]:
     """Wall seconds, peak RSS in MB of that child alone (from wait4), and its exit code."""
     start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     stderr = child.stderr.read() if child.stderr else b""
     _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode not in (0, 1):
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
         sys.stderr.write(stderr.decode(errors="replace")[-2000:])
-    return elapsed, usage.ru_maxrss / 1024, child.returncode
+    return elapsed, usage.ru_maxrss / 1024, code
+
+
+def _best(command: list[str], repeat: int, env: dict | None = None) -> tuple[float, float, int]:
+    runs = [_measure(command, env) for _ in range(repeat)]
+    return min(runs)
+
+
+def _terraform_files(root: Path) -> int:
+    return sum(1 for p in root.rglob("*") if p.is_file() and p.name.endswith((".tf", ".tfvars")))
 
 
 def _size_mb(root: Path) -> float:
@@ -46,49 +62,46 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
-    parser.add_argument("--checkov", action="store_true", help="also run checkov on each estate")
+    parser.add_argument("--shape", choices=sorted(SHAPES), default="module-library")
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", help=".tf files (module-library) or resources (services)"
+    )
+    parser.add_argument(
+        "--checkov", metavar="EXECUTABLE", help="checkov to time on each estate (its own venv)"
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the fastest is printed")
     parser.add_argument("--keep", type=Path, help="write the estates here instead of a temporary folder")
     args = parser.parse_args()
+    sizes = args.sizes or DEFAULT_SIZES[args.shape]
 
-    exitplan = [sys.executable, "-m", "exitplan.cli"]
-    print(
-        f"{'resources':>9} {'files':>6} {'MB':>6} {'seconds':>8} {'res/s':>8} {'MB/s':>6} {'peak MB':>8}  tool"
-    )
+    exitplan = [sys.executable, "-m", "exitplan.cli", "scan", "--format", "json", "--no-cache", "--quiet"]
+    floor = [sys.executable, str(HERE / "parse_floor.py")]
+    header = f"{'size':>6} {'.tf':>5} {'MB':>5} {'scan s':>7} {'floor s':>7} {'×floor':>6} {'peak MB':>7}"
+    print(header + (f" {'checkov s':>9} {'×scan':>6}" if args.checkov else ""))
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="exitplan-bench-"))
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
     try:
-        for size in args.sizes:
-            estate = workdir / f"estate-{size}"
+        for size in sizes:
+            estate = workdir / f"{args.shape}-{size}"
             if estate.exists():
                 shutil.rmtree(estate)
-            count = generate(estate, size)
-            files = sum(1 for p in estate.rglob("*") if p.is_file())
-            megabytes = _size_mb(estate)
-            os.environ["EXITPLAN_CACHE_DIR"] = str(workdir / f"cache-{size}")
-            for label in ("exitplan (cold)", "exitplan (cached)"):
-                seconds, peak, code = _measure(
-                    [*exitplan, "scan", str(estate), "--format", "json", "--quiet"]
-                )
-                status = "" if code in (0, 1) else f" (exit {code})"
-                print(
-                    f"{count:>9} {files:>6} {megabytes:>6.1f} {seconds:>8.2f} {count / seconds:>8.0f} "
-                    f"{megabytes / seconds:>6.2f} {peak:>8.0f}  {label}{status}"
-                )
-            if args.checkov and shutil.which("checkov"):
-                seconds, peak, code = _measure(
-                    ["checkov", "-d", str(estate), "--quiet", "--compact", "-o", "json"]
-                )
-                print(
-                    f"{count:>9} {files:>6} {megabytes:>6.1f} {seconds:>8.2f} {count / seconds:>8.0f} "
-                    f"{megabytes / seconds:>6.2f} {peak:>8.0f}  checkov"
-                )
-            elif args.checkov:
-                print("checkov is not installed (pip install checkov) — skipped")
+            SHAPES[args.shape](estate, size)
+            seconds, peak, code = _best([*exitplan, "-o", os.devnull, str(estate)], args.repeat, env)
+            floor_seconds, _, _ = _best([*floor, str(estate)], args.repeat, env)
+            status = "" if code in (0, 1) else f"  (exit {code})"
+            line = (
+                f"{size:>6} {_terraform_files(estate):>5} {_size_mb(estate):>5.1f} {seconds:>7.2f} "
+                f"{floor_seconds:>7.2f} {seconds / floor_seconds:>6.1f} {peak:>7.0f}"
+            )
+            if args.checkov:
+                command = [args.checkov, "-d", str(estate), "--quiet", "--compact", "-o", "json"]
+                checkov_seconds, _, _ = _measure([*command, "--skip-download", "--framework", "terraform"])
+                line += f" {checkov_seconds:>9.2f} {checkov_seconds / seconds:>6.1f}"
+            print(line + status, flush=True)
     finally:
         if args.keep is None:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("PYTHONHASHSEED", "0")
     main()

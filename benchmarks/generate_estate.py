@@ -198,8 +198,6 @@ def generate(root: Path, resources: int) -> int:
     return services * PER_SERVICE
 
 
-
-
 # --- The module-library shape -------------------------------------------------------------------------
 #
 # A landing-zone framework: a library of core modules (org → folders → projects → network) and of service

@@ -105,3 +105,52 @@ class Opaque(Expr):
     children: tuple
     text: str
     line: int
+
+
+def traversals(expr: Expr, bound: frozenset[str] = frozenset()) -> list[Traversal]:
+    """Every traversal in ``expr`` whose root is not a bound iterator name, in source order."""
+    found: list[Traversal] = []
+    _collect(expr, bound, found)
+    return found
+
+
+def _collect(expr: Expr, bound: frozenset[str], found: list[Traversal]) -> None:
+    if isinstance(expr, Traversal):
+        if expr.source is not None:
+            _collect(expr.source, bound, found)
+        elif expr.root not in bound:
+            found.append(expr)
+        for kind, argument in expr.steps:
+            if kind == "index":
+                _collect(argument, bound, found)
+    elif isinstance(expr, Literal):
+        return
+    elif isinstance(expr, Template):
+        for part in expr.parts:
+            if not isinstance(part, str):
+                _collect(part, bound, found)
+    elif isinstance(expr, Call):
+        for arg in expr.args:
+            _collect(arg, bound, found)
+    elif isinstance(expr, TupleExpr):
+        for item in expr.items:
+            _collect(item, bound, found)
+    elif isinstance(expr, ObjectExpr):
+        for key, value in expr.items:
+            _collect(key, bound, found)
+            _collect(value, bound, found)
+    elif isinstance(expr, ForExpr):
+        _collect(expr.collection, bound, found)
+        inner = bound | {expr.value_var} | ({expr.key_var} if expr.key_var else set())
+        for part in (expr.key, expr.value, expr.condition):
+            if part is not None:
+                _collect(part, inner, found)
+    elif isinstance(expr, Conditional):
+        for part in (expr.condition, expr.then, expr.otherwise):
+            _collect(part, bound, found)
+    elif isinstance(expr, Operation):
+        for child in expr.operands:
+            _collect(child, bound, found)
+    elif isinstance(expr, Opaque):
+        for child in expr.children:
+            _collect(child, bound, found)

@@ -37,6 +37,8 @@ class Context:
     resolve: Callable[[str, str, str], ModuleDef | None]
     #: Called with every value of a sensitive variable, so that it can be scrubbed from other text.
     remember: Callable[[Any], None] = lambda value: None
+    #: The configuration's ``references.Resolver``, made on first use (it remembers what names resolve to).
+    resolver: Any = None
 
 
 def module_prefix(steps: tuple[Step, ...], keep_keys: int | None = None) -> str:

@@ -46,8 +46,9 @@ def load(discovery: Discovery) -> LoadResult:
     configurations: list[Configuration] = []
     resources: list[Resource] = []
     for root in root_directories(modules):
-        configurations.append(Configuration(root, "terraform", "terraform-root"))
-        resources.extend(_load_root(root, modules[root], tfvars.get(root, []), downloads))
+        found, note = _load_root(root, modules[root], tfvars.get(root, []), downloads)
+        configurations.append(Configuration(root, "terraform", "terraform-root", note))
+        resources.extend(found)
     inputs = [item.input for item in parsed] + downloads.inputs
     return LoadResult(tuple(inputs), tuple(configurations), tuple(resources), file_reads(parsed))
 
@@ -70,7 +71,8 @@ def _join(directory: str, relative: str) -> str:
 
 def _load_root(
     root: str, module: ModuleDef, tfvars: list[ParsedFile], downloads: Downloads
-) -> list[Resource]:
+) -> tuple[list[Resource], str | None]:
+    """The configuration's resources, and a note when reference following ran out of its budget."""
     book = SecretBook()
     evaluator = Evaluator()
 
@@ -84,7 +86,15 @@ def _load_root(
     variables = root_variables(module, tfvars, evaluator, book)
     instance = ModuleInstance(context, module, variables=variables)
     found = [dataclasses.replace(r, attributes=book.scrub(r.attributes)) for r in _walk(instance, book)]
-    return sorted(found, key=lambda r: r.address)
+    note = None
+    resolver = context.resolver
+    if resolver is not None and resolver.exhausted is not None:
+        note = book.scrub(
+            f"reference following stopped after {resolver.budget:,} steps (the budget per configuration) "
+            f"at {resolver.exhausted}; references through variables, locals and module outputs met after "
+            "that are missing"
+        )
+    return sorted(found, key=lambda r: r.address), note
 
 
 def _walk(instance: ModuleInstance, book: SecretBook) -> Iterator[Resource]:

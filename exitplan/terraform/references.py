@@ -13,76 +13,30 @@ reference its ``for_each`` makes to that resource, target that instance alone
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from ..model import Reference
 from .arguments import InstanceObject
+from .expressions import Expr, Literal, Template, Traversal, traversals
 from .functions import to_string
-from .hcl import (
-    Block,
-    Body,
-    Call,
-    Conditional,
-    Expr,
-    ForExpr,
-    Literal,
-    ObjectExpr,
-    Opaque,
-    Operation,
-    Template,
-    Traversal,
-    TupleExpr,
-)
+from .hcl import Block, Body
 from .instances import ModuleInstance, Step, module_prefix
 from .modules import Declared
 
 MAX_FOLLOW_DEPTH = 30
+#: Names (a variable, local, module output or resource of one module instance) worked out per
+#: configuration before reference following stops; each is worked out once.
+MAX_FOLLOW_STEPS = 200_000
 #: Resource instances looked for in one ``each.value`` (and how deep), for per-instance references.
 MAX_INSTANCE_OBJECTS = 1_000
 MAX_OBJECT_DEPTH = 20
 _NEVER_TARGETS = frozenset({"each", "count", "self", "path", "terraform"})
+_FOLLOWED = frozenset({"var", "local", "module"})  # past the budget, only resources are still named
 
 Target = tuple[tuple[Step, ...], str, str]  # (module steps, address inside the module, kind)
-
-
-def traversals(expr: Expr, bound: frozenset[str] = frozenset()) -> Iterator[Traversal]:
-    """Every traversal in ``expr`` whose root is not a bound iterator name, in source order."""
-    if isinstance(expr, Traversal):
-        if expr.source is not None:
-            yield from traversals(expr.source, bound)
-        elif expr.root not in bound:
-            yield expr
-        for kind, argument in expr.steps:
-            if kind == "index":
-                yield from traversals(argument, bound)
-    elif isinstance(expr, Template):
-        for part in expr.parts:
-            if not isinstance(part, str):
-                yield from traversals(part, bound)
-    elif isinstance(expr, Call):
-        for arg in expr.args:
-            yield from traversals(arg, bound)
-    elif isinstance(expr, TupleExpr):
-        for item in expr.items:
-            yield from traversals(item, bound)
-    elif isinstance(expr, ObjectExpr):
-        for key, value in expr.items:
-            yield from traversals(key, bound)
-            yield from traversals(value, bound)
-    elif isinstance(expr, ForExpr):
-        yield from traversals(expr.collection, bound)
-        inner = bound | {expr.value_var} | ({expr.key_var} if expr.key_var else set())
-        for part in (expr.key, expr.value, expr.condition):
-            if part is not None:
-                yield from traversals(part, inner)
-    elif isinstance(expr, Conditional):
-        for part in (expr.condition, expr.then, expr.otherwise):
-            yield from traversals(part, bound)
-    elif isinstance(expr, Operation | Opaque):
-        children = expr.operands if isinstance(expr, Operation) else expr.children
-        for child in children:
-            yield from traversals(child, bound)
+_NOTHING: frozenset[Target] = frozenset()
+_NO_CUT = 1 << 30  # no name further up the path was met
+_ALWAYS_CUT = -1  # the depth limit or the budget cut the path: the result depends on where it was met
 
 
 def _attr_name(traversal: Traversal, position: int) -> str | None:
@@ -92,28 +46,103 @@ def _attr_name(traversal: Traversal, position: int) -> str | None:
 
 
 class Resolver:
-    def __init__(self) -> None:
-        self.depth = 0
+    """Follows traversals to the resources they end at, for one configuration.
 
-    def follow(
-        self, traversal: Traversal, instance: ModuleInstance, seen: frozenset = frozenset()
-    ) -> set[Target]:
+    What a (module instance, ``var``/``local``/``module``/resource name, output) resolves to is worked out
+    once and remembered, so every reader of a module object, every instance of a resource and every
+    ``for`` over a module's instances shares it. A name already being followed on the current path ends
+    there (a cycle); a result whose path was cut by a name followed further up (or by the depth limit) is
+    not remembered, since from elsewhere the cut does not apply. At most ``budget`` names are worked out
+    per configuration; past that, following stops and ``exhausted`` says where, so the scan goes on and the
+    report can say so.
+    """
+
+    def __init__(self, budget: int | None = None) -> None:
+        self.depth = 0
+        self.steps = 0
+        self.budget = MAX_FOLLOW_STEPS if budget is None else budget
+        #: Where the budget ran out: the expression being followed then, as set by ``reading``.
+        self.exhausted: str | None = None
+        self.reading = ""
+        self._memo: dict[tuple, frozenset[Target]] = {}
+        self._path: dict[tuple, int] = {}  # names being followed → their depth on the current path
+        self._low = _NO_CUT
+        self._traversals: dict[tuple[Expr, frozenset[str]], list[Traversal]] = {}
+        self._objects: dict[int, tuple[Any, dict[str, list[InstanceObject]]]] = {}
+
+    def traversals(self, expr: Expr, bound: frozenset[str] = frozenset()) -> list[Traversal]:
+        """``traversals(expr, bound)``, computed once per expression."""
+        key = (expr, bound)
+        found = self._traversals.get(key)
+        if found is None:
+            found = self._traversals[key] = traversals(expr, bound)
+        return found
+
+    def instance_objects(self, value: Any) -> dict[str, list[InstanceObject]]:
+        """The resource instances in ``value`` by key-less address, worked out once per value (the
+        ``each.value`` every instance of a ``for_each`` over a module's instances shares)."""
+        cached = self._objects.get(id(value))
+        if cached is None or cached[0] is not value:
+            by_base: dict[str, list[InstanceObject]] = {}
+            for item in _instance_objects(value):
+                by_base.setdefault(module_prefix(item.steps, keep_keys=0) + item.address, []).append(item)
+            cached = self._objects[id(value)] = (value, by_base)
+        return cached[1]
+
+    def follow(self, traversal: Traversal, instance: ModuleInstance) -> frozenset[Target]:
         root, first = traversal.root, _attr_name(traversal, 0)
-        if root is None or root in _NEVER_TARGETS or first is None or self.depth > MAX_FOLLOW_DEPTH:
-            return set()
-        marker = (id(instance), root, first)
-        if marker in seen:
-            return set()
-        seen = seen | {marker}
+        if root is None or root in _NEVER_TARGETS or first is None:
+            return _NOTHING
+        if self.depth > MAX_FOLLOW_DEPTH:
+            self._low = _ALWAYS_CUT
+            return _NOTHING
+        marker = (instance, root, first)
+        on_path = self._path.get(marker)
+        if on_path is not None:
+            self._low = min(self._low, on_path)
+            return _NOTHING
+        key = (instance, root, first, self._detail(traversal, instance, root, first))
+        found = self._memo.get(key)
+        if found is not None:
+            return found
+        if (self.exhausted is not None or self.steps >= self.budget) and root in _FOLLOWED:
+            self.exhausted = self.exhausted or self.reading or traversal.text
+            self._low = _ALWAYS_CUT
+            return _NOTHING
+        self.steps += 1
+        own = self.depth
+        self._path[marker] = own
+        outer_low, self._low = self._low, _NO_CUT
         self.depth += 1
         try:
-            return self._follow(traversal, instance, root, first, seen)
+            found = frozenset(self._follow(traversal, instance, root, first))
         finally:
             self.depth -= 1
+            del self._path[marker]
+            low, self._low = self._low, outer_low
+        if low >= own:
+            self._memo[key] = found
+        else:
+            self._low = min(outer_low, low)
+        return found
 
-    def _follow(
-        self, traversal: Traversal, instance: ModuleInstance, root: str, first: str, seen: frozenset
-    ) -> set[Target]:
+    def _detail(self, traversal: Traversal, instance: ModuleInstance, root: str, first: str) -> str | None:
+        """What besides the name decides the result: the output of ``module.m.out`` (None for the whole
+        module), the name of ``data.type.name``."""
+        if root == "data":
+            return _attr_name(traversal, 1)
+        if root != "module":
+            return None
+        position = 2 if len(traversal.steps) > 1 and traversal.steps[1][0] == "index" else 1
+        output = _attr_name(traversal, position)
+        if output is None:
+            return None
+        children = instance.children(first)
+        if children.instances and output in children.instances[0].module.outputs:
+            return output
+        return None
+
+    def _follow(self, traversal: Traversal, instance: ModuleInstance, root: str, first: str) -> set[Target]:
         module = instance.module
         if root == "var":
             if instance.parent is None or instance.call is None:
@@ -121,13 +150,13 @@ class Resolver:
             given = instance.call.block.body.attributes.get(first)
             if given is None:
                 return set()
-            found = self.follow_expr(given.expr, instance.parent, seen)
+            found = self.follow_expr(given.expr, instance.parent)
             return {(steps, address, "module-input") for steps, address, _ in found}
         if root == "local":
             expr = module.locals.get(first)
-            return self.follow_expr(expr, instance, seen) if expr is not None else set()
+            return self.follow_expr(expr, instance) if expr is not None else set()
         if root == "module":
-            return self._module_output(traversal, instance, first, seen)
+            return self._module_output(traversal, instance, first)
         if root == "data":
             second = _attr_name(traversal, 1)
             address = f"data.{first}.{second}"
@@ -138,15 +167,15 @@ class Resolver:
             return {(instance.steps, address, "reference")}
         return set()
 
-    def follow_expr(self, expr: Expr, instance: ModuleInstance, seen: frozenset = frozenset()) -> set[Target]:
+    def follow_expr(self, expr: Expr, instance: ModuleInstance) -> set[Target]:
         found: set[Target] = set()
-        for traversal in traversals(expr):
-            found |= self.follow(traversal, instance, seen)
+        for traversal in self.traversals(expr):
+            found |= self.follow(traversal, instance)
         return found
 
-    def _module_output(
-        self, traversal: Traversal, instance: ModuleInstance, name: str, seen: frozenset
-    ) -> set[Target]:
+    def _module_output(self, traversal: Traversal, instance: ModuleInstance, name: str) -> set[Target]:
+        """``module.m.out``: what the output of the first instance ends at; the union of all its outputs
+        when the output cannot be read (a whole module object, a splat)."""
         children = instance.children(name)
         if children.mode == "unresolved":
             if children.call is None:
@@ -155,18 +184,13 @@ class Resolver:
         if not children.instances:
             return set()
         child = children.instances[0]
-        position = 1
-        if len(traversal.steps) > 1 and traversal.steps[1][0] == "index":
-            position = 2
-        output = _attr_name(traversal, position)
-        names = [output] if output in child.module.outputs else list(child.module.outputs)
+        output = self._detail(traversal, instance, "module", name)
+        names = [output] if output is not None else list(child.module.outputs)
         found: set[Target] = set()
         for output_name in names:
             expr, _ = child.module.outputs[output_name]
-            found |= {
-                (steps, address, "module-output") for steps, address, _ in self.follow_expr(expr, child, seen)
-            }
-        return found
+            found |= self.follow_expr(expr, child)
+        return {(steps, address, "module-output") for steps, address, _ in found}
 
     def everything_in(self, instance: ModuleInstance, name: str) -> set[Target]:
         """``depends_on = [module.x]``: every resource of the module, nested modules included."""
@@ -182,6 +206,14 @@ class Resolver:
         return found
 
 
+def resolver_for(instance: ModuleInstance) -> Resolver:
+    """The configuration's resolver, made on first use."""
+    context = instance.context
+    if context.resolver is None:
+        context.resolver = Resolver()
+    return context.resolver
+
+
 def target_address(target: Target, own_steps: tuple[Step, ...]) -> str:
     steps, address, _ = target
     shared = 0
@@ -194,7 +226,7 @@ def resource_references(
     declared: Declared, instance: ModuleInstance, own_address: str, bindings: dict | None = None
 ) -> tuple[Reference, ...]:
     """The references of one block; ``bindings`` are the ``each``/``count`` values of the instance."""
-    resolver = Resolver()
+    resolver = resolver_for(instance)
     found: set[Reference] = set()
     each = (bindings or {}).get("each")
     each = each if isinstance(each, dict) else {}
@@ -207,11 +239,10 @@ def resource_references(
 
     def add_for_each(targets: set[Target], line: int) -> None:
         """The instances ``each.value`` holds stand for the resources ``for_each`` names."""
-        objects = _instance_objects(each.get("value"))
+        by_base = resolver.instance_objects(each.get("value"))
         for target in targets:
             steps, address, kind = target
-            base = module_prefix(steps, keep_keys=0) + address
-            mine = [o for o in objects if module_prefix(o.steps, keep_keys=0) + o.address == base]
+            mine = by_base.get(module_prefix(steps, keep_keys=0) + address, ())
             if not mine:
                 add({target}, "for_each", line)
             for item in mine:
@@ -223,11 +254,12 @@ def resource_references(
             if attr.name == "depends_on" and not path:
                 _depends_on(attr.expr, instance, resolver, add)
                 continue
-            for traversal in traversals(attr.expr, bound):
+            for traversal in resolver.traversals(attr.expr, bound):
                 if traversal.root == "each" and each:
                     for item in _instance_objects(_along(each, traversal.steps)):
                         found.add(Reference(item.text, via, traversal.line, _kind(item, instance.steps)))
                     continue
+                resolver.reading = f"{declared.file}:{traversal.line}: {own_address}.{via} = {traversal.text}"
                 targets = resolver.follow(traversal, instance)
                 if attr.name == "for_each" and not path and each:
                     add_for_each(targets, traversal.line)
@@ -313,7 +345,7 @@ def _walk_block(block: Block, path: tuple[str, ...], bound: frozenset[str], walk
 
 
 def _depends_on(expr: Expr, instance: ModuleInstance, resolver: Resolver, add) -> None:
-    for traversal in traversals(expr):
+    for traversal in resolver.traversals(expr):
         if traversal.root == "module" and _attr_name(traversal, 0) is not None and len(traversal.steps) == 1:
             add(
                 resolver.everything_in(instance, traversal.steps[0][1]),

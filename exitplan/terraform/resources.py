@@ -8,10 +8,11 @@ from typing import Any
 from ..model import Path, Resource, Unknown
 from ..secrets import is_secret_key
 from .expand import UNKNOWN_BINDINGS, expand, instance_key
+from .expressions import traversals
 from .hcl import Body, Literal
 from .instances import ModuleInstance
 from .modules import Declared
-from .references import resource_references, traversals
+from .references import resource_references
 from .scope import Scope
 from .secrets import SecretBook, redact_name_value
 
