@@ -79,7 +79,6 @@ def test_stages_and_knowledge_have_their_own_packages():
         "config",
         "diff",
         "discover",
-        "docs_links",
         "errors",
         "gitrev",
         "markers",
