@@ -25,6 +25,7 @@ from .graph.edges_cross import cross_layer_edges
 from .graph.edges_kubernetes import kubernetes_edges
 from .graph.workloads import apply_overrides, group_workloads, load_roles
 from .knowledge.service_catalog import load_service_catalog
+from .kubernetes import helm_render
 from .kubernetes import loader as kubernetes
 from .markers import Marker, find_markers, load_markers
 from .model import Configuration, Edge, Finding, InputFile, LoadResult, Resource
@@ -111,7 +112,9 @@ def scan(
     key = None
     if use_cache and stdin_text is None:
         extra = [*([config.path] if config.path else []), *config.catalog_dirs, *catalog_dirs]
-        key = cache.scan_key([f.path for f in found.files], found.root, extra, f"{found.root}\n{today}")
+        renderer = helm_render.find_renderer()  # charts render differently with another renderer
+        options = f"{found.root}\n{today}\n{renderer.describe() if renderer else 'no helm'}"
+        key = cache.scan_key([f.path for f in found.files], found.root, extra, options)
         cached = cache.load(key)
         if isinstance(cached, ScanReport):
             return cached

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..discover import MAX_FILE_BYTES, STDIN, Discovery, SourceFile, file_format
 from ..model import Configuration, InputFile, LoadResult, Resource
-from . import helm
+from . import chart_configs, helm, helm_render
 from .kustomize import Kustomizer, Render
 from .manifests import (
     KUSTOMIZATION_FILES,
@@ -47,7 +47,9 @@ class _Outcome:
 
 
 class _Loader:
-    def __init__(self, discovery: Discovery, files: list[SourceFile]) -> None:
+    def __init__(
+        self, discovery: Discovery, files: list[SourceFile], deployed: dict[str, str] | None = None
+    ) -> None:
         self.root = discovery.root
         self.files = {f.rel: f for f in files}
         self.parsed: dict[str, Parsed] = {}
@@ -56,6 +58,9 @@ class _Loader:
         self.resources: list[Resource] = []
         self.seen: dict[tuple[str, str], tuple[str, int]] = {}
         self.extra_inputs: list[InputFile] = []
+        self.deployed = deployed or {}
+        self.renderer: helm_render.Renderer | None = None
+        self.charts: dict[str, chart_configs.ChartOutcome] = {}
 
     # --- reading ----------------------------------------------------------------------------------
 
@@ -126,6 +131,7 @@ class _Loader:
         )
 
     def _charts(self, rels: list[str], charts: set[str]) -> None:
+        top = chart_configs.top_charts(charts)
         for rel in rels:
             chart = helm.chart_of(rel, charts)
             if chart is None:
@@ -135,13 +141,28 @@ class _Loader:
             if role == "other":
                 self.outcomes[rel].role = "chart-manifests"
                 self._emit(manifests_of(self.read(rel)), chart, "helm-chart")
-        for chart in sorted(charts):
-            self.configurations[chart] = Configuration(chart, "kubernetes", "helm-chart")
+        wanted = any(c not in self.deployed for c in top)
+        self.renderer = helm_render.find_renderer() if wanted else None
+        self.charts = chart_configs.render_charts(
+            self.root, rels, charts, self.read, self._emit_chart, self.renderer, self.deployed
+        )
+        for chart in sorted(top):
+            self.configurations.setdefault(chart, Configuration(chart, "kubernetes", "helm-chart"))
             chart_file = self.read(_join(chart, helm.CHART_FILE))
             values = self.read(_join(chart, "values.yaml")) or self.read(_join(chart, "values.yml"))
             resource = helm.chart_resource(chart, chart_file, values) if chart_file else None
             if resource is not None:
                 self.resources.append(resource)
+            outcome = self.charts.get(chart)
+            if outcome is not None and outcome.summary:
+                self.outcomes[_join(chart, helm.CHART_FILE)].notes.append(outcome.summary)
+            for rel, note in (outcome.notes if outcome is not None else {}).items():
+                if rel in self.outcomes:
+                    self.outcomes[rel].notes.append(note)
+
+    def _emit_chart(self, manifests: list[Manifest], name: str, configuration: Configuration) -> None:
+        self.configurations[name] = configuration
+        self._emit(manifests, name, configuration.kind)
 
     def _kustomizations(self, directories: list[str]) -> None:
         kustomizer = Kustomizer(self.read, self.is_dir)
@@ -214,11 +235,13 @@ class _Loader:
     def _input(self, rel: str) -> InputFile:
         outcome = self.outcomes[rel]
         if outcome.role == "template":
-            chart = helm.chart_of(rel, helm.chart_dirs(list(self.files)))
-            return helm.template_input(rel, chart or ".")
+            return self._template_input(rel)
         parsed = self.read(rel)
         notes = "; ".join(outcome.notes) or None
         error = parsed.error if parsed else None
+        chart_error = self._chart_error(rel)
+        if chart_error is not None and error is None:
+            return InputFile(rel, _ROLE_FORMATS.get(outcome.role, "kubernetes"), "error", chart_error)
         fmt = _ROLE_FORMATS.get(outcome.role, "kubernetes")
         if error is not None and not parsed.stream.documents and "{{" in parsed.text:
             return InputFile(rel, "helm-template", "skipped", _GO_TEMPLATE)
@@ -240,6 +263,34 @@ class _Loader:
         if not any(d.value is not None for d in parsed.stream.documents):
             return InputFile(rel, self.files[rel].format, "skipped", "empty file")
         return InputFile(rel, self.files[rel].format, "skipped", describe_other(rel, parsed.stream.documents))
+
+    def _chart_outcome(self, rel: str) -> chart_configs.ChartOutcome | None:
+        charts = helm.chart_dirs(list(self.files))
+        chart = helm.chart_of(rel, chart_configs.top_charts(charts)) if charts else None
+        return self.charts.get(chart) if chart is not None else None
+
+    def _chart_error(self, rel: str) -> str | None:
+        outcome = self._chart_outcome(rel)
+        return outcome.errors.get(rel) if outcome is not None else None
+
+    def _template_input(self, rel: str) -> InputFile:
+        charts = helm.chart_dirs(list(self.files))
+        chart = helm.chart_of(rel, chart_configs.top_charts(charts)) or "."
+        outcome = self.charts.get(chart)
+        if outcome is None or not outcome.rendered:
+            return helm.template_input(rel, chart)
+        if rel in outcome.errors:
+            return InputFile(rel, "helm-template", "error", outcome.errors[rel])
+        count = outcome.templates.get(rel)
+        if count is not None:
+            return InputFile(rel, "helm-template", "parsed", f"rendered: {count}")
+        if rel.endswith(".tpl") or posixpath.basename(rel).startswith("_"):
+            return InputFile(
+                rel, "helm-template", "parsed", "template helpers, used by the chart's templates"
+            )
+        if chart in self.deployed:
+            return InputFile(rel, "helm-template", "parsed", f"rendered as {self.deployed[chart]}")
+        return InputFile(rel, "helm-template", "parsed", "rendered: no objects with these values")
 
 
 _GO_TEMPLATE = (
@@ -274,6 +325,7 @@ def _plain_folder(rel: str, special: set[str]) -> str | None:
     return folder
 
 
-def load(discovery: Discovery, files: list[SourceFile]) -> LoadResult:
-    """Read the YAML and JSON files (and stdin) given as Kubernetes input."""
-    return _Loader(discovery, files).run()
+def load(discovery: Discovery, files: list[SourceFile], deployed: dict[str, str] | None = None) -> LoadResult:
+    """Read the YAML and JSON files (and stdin) given as Kubernetes input. ``deployed``: chart folders
+    a Terraform release in the scan renders (chart → the release), not rendered alone."""
+    return _Loader(discovery, files, deployed).run()

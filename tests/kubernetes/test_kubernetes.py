@@ -125,11 +125,13 @@ def test_crds_and_custom_resources_are_generic_resources():
     assert bucket.lines[("spec", "region")] == 8
 
 
-def test_helm_chart_templates_are_skipped_with_the_render_command():
+def test_helm_chart_templates_are_skipped_with_the_render_command(monkeypatch):
+    monkeypatch.setenv("EXITPLAN_HELM_RENDERER", "none")
     result = load_fixture("helm")
     command = "Helm template: render with `helm template <release> charts/shop | exitplan scan -`"
+    hint = "not rendered: no Helm renderer (pip install 'exitplan[helm]' or put a helm binary on the PATH)"
     assert result.inputs == (
-        InputFile("charts/shop/Chart.yaml", "helm-chart", "parsed"),
+        InputFile("charts/shop/Chart.yaml", "helm-chart", "parsed", hint),
         InputFile("charts/shop/templates/deployment.yaml", "helm-template", "skipped", command),
         InputFile("charts/shop/templates/ingress.yaml", "helm-template", "skipped", command),
         InputFile("charts/shop/values.yaml", "helm-values", "parsed"),

@@ -1,0 +1,286 @@
+"""Render a Helm chart into its templates' text, bounded, in a child process: the one door to Helm.
+
+Two renderers, behind one narrow call (:func:`render`), so that either can be replaced:
+
+- ``helm`` — a ``helm`` binary on the PATH: ``helm template`` (never ``install``), offline, with a
+  fixed ``--kube-version`` and empty Helm home folders, so no repository is read or updated;
+- ``helm-python-sdk`` — the optional extra (``pip install 'exitplan[helm]'``), Helm's own Go SDK through
+  ctypes, run by ``helm_worker`` in a fresh interpreter.
+
+Each chart is first copied into a private temporary folder (regular files only, nothing that leaves the
+chart, bounded in count and size), so the renderer sees only that chart. Dependencies that are not
+vendored are taken out of the copy's ``Chart.yaml`` (both renderers then render without them, as the SDK
+does; the caller reports them). The child runs in its own process group under ``RLIMIT_AS`` and a wall-clock
+limit; on timeout the whole group is killed. A crash, a timeout or a Helm error is an answer, never an
+exception.
+
+``EXITPLAN_HELM_RENDERER`` (``auto``, ``helm``, ``sdk``, ``none``) chooses; ``auto`` prefers the binary.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import json
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .yaml_safe import load_stream
+
+KUBE_VERSION = "1.36.0"  # the SDK's fixed default; the binary is given the same
+SDK_VERSION = "0.2.2"
+TIMEOUT_SECONDS = 30.0
+MEMORY_BYTES = 3 << 30
+MAX_FILES = 5_000
+MAX_BYTES = 64 << 20
+MAX_OUTPUT = 64 << 20
+INSTALL_HINT = "pip install 'exitplan[helm]' or put a helm binary on the PATH"
+
+
+@dataclass(frozen=True)
+class Renderer:
+    name: str  # "helm" | "helm-python-sdk"
+    command: str  # the binary's path, or the Python interpreter that runs the worker
+    version: str = ""
+
+    def describe(self) -> str:
+        return f"{self.name} {self.version}".strip()
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Template path inside the chart (``templates/x.yaml``, ``charts/sub/templates/y.yaml``) → text."""
+
+    manifests: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+    seconds: float = 0.0
+
+
+def find_renderer() -> Renderer | None:
+    choice = os.environ.get("EXITPLAN_HELM_RENDERER", "auto").strip().lower() or "auto"
+    if choice == "none":
+        return None
+    if choice in ("auto", "helm", "binary"):
+        binary = shutil.which("helm")
+        if binary:
+            return Renderer("helm", binary, _binary_version(binary))
+        if choice != "auto":
+            return None
+    if importlib.util.find_spec("helm_python") is not None:
+        return Renderer("helm-python-sdk", sys.executable, SDK_VERSION)
+    return None
+
+
+def _binary_version(binary: str) -> str:
+    try:
+        done = subprocess.run(
+            [binary, "version", "--short"],
+            capture_output=True,
+            timeout=10,
+            env=_helm_env(Path("/nonexistent")),
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.decode(errors="replace").strip()[:40]
+
+
+def render(
+    renderer: Renderer,
+    chart: Path,
+    values: dict[str, Any],
+    *,
+    release: str,
+    namespace: str,
+    drop_dependencies: frozenset[str] = frozenset(),
+    timeout: float | None = None,
+    memory: int | None = None,
+) -> Rendered:
+    """Render ``chart`` (a folder) with ``values``; never raises for what the chart holds."""
+    timeout = TIMEOUT_SECONDS if timeout is None else timeout
+    memory = MEMORY_BYTES if memory is None else memory
+    with tempfile.TemporaryDirectory(prefix="exitplan-helm-") as temp:
+        work = Path(temp)
+        copy = work / "chart"
+        problem = _copy_chart(chart, copy)
+        if problem is not None:
+            return Rendered(error=problem)
+        if drop_dependencies:
+            _drop_dependencies(copy, drop_dependencies)
+        if renderer.name == "helm":
+            values_file = work / "values.json"
+            values_file.write_text(json.dumps(values), encoding="utf-8")
+            command = [
+                renderer.command,
+                "template",
+                release,
+                str(copy),
+                "--namespace",
+                namespace,
+                "--kube-version",
+                KUBE_VERSION,
+                "--values",
+                str(values_file),
+            ]
+            answer = _run(command, b"", work, timeout, memory)
+            if answer.error is None:
+                return Rendered(_split_sources(answer.stdout), None, answer.seconds)
+            return Rendered(error=answer.error, seconds=answer.seconds)
+        request = {"chart": str(copy), "values": values, "release": release, "namespace": namespace}
+        command = [renderer.command, "-I", str(Path(__file__).with_name("helm_worker.py"))]
+        answer = _run(command, json.dumps(request).encode(), work, timeout, memory)
+        if answer.error is not None:
+            return Rendered(error=answer.error, seconds=answer.seconds)
+        try:
+            data = json.loads(answer.stdout)
+        except ValueError:
+            return Rendered(error="the renderer gave no readable answer", seconds=answer.seconds)
+        if not data.get("ok"):
+            return Rendered(error=str(data.get("error"))[:600], seconds=answer.seconds)
+        manifests = {_inside(str(k)): str(v) for k, v in dict(data.get("manifests") or {}).items()}
+        return Rendered(manifests, None, answer.seconds)
+
+
+@dataclass(frozen=True)
+class _Answer:
+    stdout: str = ""
+    error: str | None = None
+    seconds: float = 0.0
+
+
+def _run(command: list[str], stdin: bytes, work: Path, timeout: float, memory: int) -> _Answer:
+    def limits() -> None:  # runs in the child before exec
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+    env = _helm_env(work)
+    started = time.perf_counter()
+    try:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=work,
+            env=env,
+            preexec_fn=limits,  # noqa: PLW1509 - no threads hold locks the child needs before exec
+            start_new_session=True,
+        )
+    except OSError as exc:
+        return _Answer(error=f"the renderer could not start: {exc.strerror or exc}")
+    try:
+        out, err = process.communicate(stdin, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill(process)
+        seconds = time.perf_counter() - started
+        return _Answer(error=f"rendering took longer than {timeout:g} s and was stopped", seconds=seconds)
+    seconds = time.perf_counter() - started
+    if len(out) > MAX_OUTPUT:
+        return _Answer(error=f"rendered output larger than {MAX_OUTPUT >> 20} MB", seconds=seconds)
+    if process.returncode != 0:
+        tail = " ".join(err.decode(errors="replace").split())
+        if "out of memory" in tail or process.returncode < 0 or "cannot allocate" in tail:
+            reason = f"the renderer ran out of its {memory >> 20} MB memory limit or crashed"
+        else:
+            reason = tail.removeprefix("Error: ")[:600] or f"the renderer exited with {process.returncode}"
+        return _Answer(error=reason, seconds=seconds)
+    return _Answer(out.decode("utf-8", errors="replace"), None, seconds)
+
+
+def _kill(process: subprocess.Popen) -> None:
+    with contextlib.suppress(OSError):
+        os.killpg(process.pid, signal.SIGKILL)  # the child's own group, started for it alone
+    process.communicate()
+
+
+def _helm_env(work: Path) -> dict[str, str]:
+    """No user settings, no repositories, no proxies: empty Helm folders inside the temporary folder."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(work), "LANG": "C.UTF-8"}
+    for name in ("HELM_CACHE_HOME", "HELM_CONFIG_HOME", "HELM_DATA_HOME"):
+        env[name] = str(work / name.lower())
+    env["HELM_REPOSITORY_CONFIG"] = str(work / "repositories.yaml")
+    env["HELM_REGISTRY_CONFIG"] = str(work / "registry.json")
+    env["GOMAXPROCS"] = "2"
+    return env
+
+
+def _copy_chart(source: Path, target: Path) -> str | None:
+    """Copy the chart's regular files; links are followed only when they stay inside the chart."""
+    try:
+        root = source.resolve()
+    except OSError as exc:
+        return f"cannot read the chart folder: {exc.strerror or exc}"
+    count = size = 0
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        here = Path(folder)
+        for name in sorted(files):
+            path = here / name
+            try:
+                resolved = path.resolve()
+                if not resolved.is_relative_to(root) or not resolved.is_file():
+                    continue
+                count += 1
+                size += resolved.stat().st_size
+            except OSError:
+                continue
+            if count > MAX_FILES or size > MAX_BYTES:
+                return f"chart larger than {MAX_FILES} files or {MAX_BYTES >> 20} MB; not rendered"
+            destination = target / path.relative_to(root)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(resolved, destination)
+    return None
+
+
+def _drop_dependencies(chart: Path, names: frozenset[str]) -> None:
+    """Take the dependencies that are not vendored out of the copy (JSON is YAML, so it stays a chart)."""
+    chart_file = chart / "Chart.yaml"
+    stream = load_stream(chart_file.read_text(encoding="utf-8", errors="replace"))
+    if not stream.documents or not isinstance(stream.documents[0].value, dict):
+        return
+    metadata = dict(stream.documents[0].value)
+    dependencies = metadata.get("dependencies")
+    if isinstance(dependencies, list):
+        metadata["dependencies"] = [
+            d
+            for d in dependencies
+            if not (isinstance(d, dict) and str(d.get("alias") or d.get("name")) in names)
+        ]
+    chart_file.write_text(json.dumps(metadata, default=str), encoding="utf-8")
+    (chart / "Chart.lock").unlink(missing_ok=True)
+
+
+def _inside(key: str) -> str:
+    """``webapp/templates/x.yaml`` → ``templates/x.yaml`` (the first part is the chart's name)."""
+    return key.split("/", 1)[1] if "/" in key else key
+
+
+def _split_sources(text: str) -> dict[str, str]:
+    """``helm template`` output → template path → its documents, by the ``# Source:`` comments."""
+    found: dict[str, list[str]] = {}
+    current: str | None = None
+    lines: list[str] = []
+
+    def flush() -> None:
+        if current is not None and "".join(lines).strip():
+            found.setdefault(current, []).append("".join(lines))
+
+    for line in text.splitlines(keepends=True):
+        if line.rstrip("\n") == "---":
+            flush()
+            current, lines = None, []
+            continue
+        if current is None and line.startswith("# Source: "):
+            current = _inside(line[len("# Source: ") :].strip())
+            continue
+        lines.append(line)
+    flush()
+    return {path: "---\n".join(documents) for path, documents in found.items()}
