@@ -109,7 +109,8 @@ def render_charts(
                 configuration,
                 Configuration(configuration, "kubernetes", "helm-chart", note),
             )
-            counts.append(f"{len(render.manifests)} objects with {what}")
+            count = len(render.manifests)
+            counts.append(f"{count} object{'' if count == 1 else 's'} with {what}")
             for file, count in render.per_file.items():
                 previous = outcome.templates.get(file)
                 label = f"{count} with {what}"

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from exitplan.cli import main
 from exitplan.discover import SourceFile
+from exitplan.kubernetes.helm_render import find_renderer
 from exitplan.model import FileRead
 from exitplan.terraform.file_reads import file_reads, terraform_inputs
 from exitplan.terraform.modules import parse_source
@@ -69,9 +70,18 @@ def test_templates_give_no_objects_and_manifests_beside_them_still_do(report):
 
 def test_every_yaml_beside_a_chart_file_is_helm_values(report):
     inputs = _inputs(report)
-    for name in ("values.yaml", "values-production.yaml", "staging-overrides.yaml"):
+    for name in ("values.yaml", "staging-overrides.yaml"):
         assert inputs[f"charts/basket/{name}"] == ("helm-values", "parsed", None)
-    assert inputs["charts/basket/templates/deployment.yaml"][:2] == ("helm-template", "skipped")
+    rendered = find_renderer() is not None
+    assert inputs["charts/basket/values-production.yaml"] == (
+        "helm-values",
+        "parsed",
+        "Helm values: rendered as the variant charts/basket/values-production.yaml of charts/basket"
+        if rendered
+        else None,
+    )
+    template = inputs["charts/basket/templates/deployment.yaml"][:2]
+    assert template == ("helm-template", "parsed" if rendered else "skipped")
 
 
 def _reads(tmp_path: Path, code: str) -> tuple[FileRead, ...]:
