@@ -6,7 +6,8 @@ in ``providers/catalog/endpoint-patterns.yaml``:
 - ``assumes-identity``   ServiceAccount annotations (IRSA role ARN, GKE service account email, Azure
                          client id) and ``AWS_ROLE_ARN`` env values → IAM role / service account /
                          managed identity; an Azure identity whose client id is unknown by the
-                         ServiceAccount's name (inferred)
+                         ServiceAccount's name (inferred); ServiceAccounts named by a workload identity
+                         binding in Terraform → that binding (see ``edges_identity``)
 - ``uses-bucket``, ``uses-queue``, ``uses-topic``, ``uses-table``, ``uses-stream``, ``uses-database``,
   ``uses-cache``, ``uses-search``   ConfigMap data, container env values, args, commands and annotations
                          that name a Terraform-managed endpoint (explicit for a host, URL or ARN;
@@ -28,6 +29,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from exitplan.graph.edges_endpoints import Match, NameCatalog, TerraformNames, load_names
+from exitplan.graph.edges_identity import workload_identity_edges
 from exitplan.graph.edges_nodes import hosted_on, scheduled_on
 from exitplan.graph.index import edge, pod_spec_path
 from exitplan.model import Edge, Resource
@@ -63,6 +65,7 @@ def cross_layer_edges(resources: Sequence[Resource], catalog: NameCatalog | None
         *(e for r in kubernetes for e in value_edges(r, names)),
         *(e for r in kubernetes for e in secret_edges(r, names)),
         *(e for r in kubernetes for e in identity_by_name(r, names)),
+        *workload_identity_edges(kubernetes, terraform),
         *scheduled_on(kubernetes, terraform, catalog),
         *hosted_on(kubernetes, terraform),
     ]
