@@ -23,7 +23,8 @@ from .graph.edges_addons import addon_edges
 from .graph.edges_config import route_config_values
 from .graph.edges_cross import cross_layer_edges
 from .graph.edges_kubernetes import kubernetes_edges
-from .graph.workloads import apply_overrides, group_workloads, load_roles
+from .graph.workloads import Workload, apply_overrides, group_workloads, load_roles
+from .knowledge.data_stores import DataStore, DataStoreCatalog, load_data_stores, recognise
 from .knowledge.service_catalog import load_service_catalog
 from .kubernetes import helm_render
 from .kubernetes import loader as kubernetes
@@ -93,6 +94,28 @@ def load_inputs(found: Discovery) -> LoadResult:
         tuple(sorted(result.resources, key=lambda r: r.id)),
         tuple(sorted(set(result.file_reads))),
     )
+
+
+def data_stores(
+    workloads: Sequence[Workload],
+    by_id: dict[str, Resource],
+    edges: Sequence[Edge],
+    catalog: DataStoreCatalog,
+) -> dict[str, DataStore]:
+    """The data-store role each Kubernetes anchor plays, judged with the Services that select it."""
+    selected_by: dict[str, list[Resource]] = defaultdict(list)
+    for edge in edges:
+        if edge.kind == "selects" and edge.source in by_id:
+            selected_by[edge.target].append(by_id[edge.source])
+    found = {}
+    for workload in workloads:
+        anchor = by_id.get(workload.anchor) if workload.anchor else None
+        if anchor is None or anchor.source != "kubernetes" or anchor.id in found:
+            continue
+        store = recognise(anchor, sorted(selected_by.get(anchor.id, ()), key=lambda r: r.id), catalog)
+        if store is not None:
+            found[anchor.id] = store
+    return found
 
 
 def scan(
@@ -173,7 +196,8 @@ def _scan(found: Discovery, config: Config, catalog_dirs: Sequence[Path], today:
         ),
     )
     findings = apply_waivers(run_rules(resources, context, config), by_id, config, today)
-    scores = score_workloads(workloads, by_id, findings, roles, jurisdictions)
+    stores = data_stores(workloads, by_id, edges, load_data_stores())
+    scores = score_workloads(workloads, by_id, findings, jurisdictions, stores)
     return ScanReport(
         root=found.root,
         inputs=loaded.inputs,

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from .knowledge.data_store_catalog import load_data_stores
 from .knowledge.service_catalog import Classification, ServiceCatalog
 from .model import Resource
 
@@ -68,7 +69,7 @@ def _classify_kubernetes(resource: Resource) -> Resource:
         kind, stateful = ("file-storage" if shared else "block-volume"), True
         interface = None if shared else "block"
     elif resource.type == "StatefulSet":
-        stateful = True
+        stateful = keeps_volumes(resource)
     return replace(
         resource,
         cloud=None,
@@ -78,6 +79,17 @@ def _classify_kubernetes(resource: Resource) -> Resource:
         lockin=None,
         lockin_reason=None,
     )
+
+
+def keeps_volumes(statefulset: Resource) -> bool:
+    """A StatefulSet holds data that must be moved when it claims volumes (``volumeClaimTemplates``) or
+    mounts a persistent pod volume; one whose data sits on ``emptyDir`` or the container's own
+    filesystem holds none (a data store there is ephemeral state, see ``knowledge/data_stores.py``)."""
+    if statefulset.get("spec", "volumeClaimTemplates"):
+        return True
+    persistent = load_data_stores().persistent_volume_types
+    volumes = statefulset.get("spec", "template", "spec", "volumes", default=[]) or []
+    return any(isinstance(v, dict) and persistent.intersection(v) for v in volumes)
 
 
 def unclassified_label(resource: Resource) -> str:

@@ -11,13 +11,13 @@ S (< 25), M (< 60), L (< 120), XL.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from .config import Config
-from .graph.workloads import Roles, Workload
+from .graph.workloads import Workload
+from .knowledge.data_stores import DataStore
 from .model import Finding, Resource
 from .rules import RULES
 from .rules.base import RuleContext
@@ -47,6 +47,7 @@ class WorkloadScore:
     effort: str
     effort_points: int
     exposure: Exposure
+    data_store: DataStore | None = None  # the data-store role its anchor plays, with the evidence
 
     @property
     def active(self) -> tuple[Finding, ...]:
@@ -93,9 +94,11 @@ def score_workloads(
     workloads: Sequence[Workload],
     resources: Mapping[str, Resource],
     findings: Sequence[Finding],
-    roles: Roles,
     jurisdictions: Mapping[str, str],
+    data_stores: Mapping[str, DataStore] | None = None,
 ) -> tuple[WorkloadScore, ...]:
+    """``data_stores`` maps an anchor's id to the data-store role it plays (``knowledge/data_stores``)."""
+    data_stores = data_stores or {}
     by_resource: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         by_resource[finding.resource].append(finding)
@@ -107,16 +110,18 @@ def score_workloads(
         score = max(0, 100 - deduction(active))
         stateful = [r for r in members if r.stateful]
         points = sum(f.weight for f in active) + 10 * len(stateful)
+        store = data_stores.get(workload.anchor) if workload.anchor else None
         scores.append(
             WorkloadScore(
                 workload=workload,
                 findings=own,
                 score=score,
                 grade=grade_of(score),
-                state=state_class(workload, members, roles),
+                state=state_class(workload, members, store),
                 effort=next((size for limit, size in EFFORT_SIZES if points < limit), "XL"),
                 effort_points=points,
                 exposure=exposure(members, jurisdictions),
+                data_store=store,
             )
         )
     return tuple(scores)
@@ -144,34 +149,19 @@ ARTEFACT_KINDS = frozenset(
 )
 
 
-def state_class(workload: Workload, members: Sequence[Resource], roles: Roles) -> str:
+def state_class(workload: Workload, members: Sequence[Resource], store: DataStore | None = None) -> str:
+    """``owns-state`` when a member of its own is stateful, or its data-store role keeps its data on
+    persistent storage; ``ephemeral-state`` when it plays a data-store role with its data on ``emptyDir``
+    or on no volume; ``depends-on-state`` when a shared member is stateful; ``stateless`` otherwise."""
     shared = set(workload.shared)
     members = [r for r in members if r.service_kind not in ARTEFACT_KINDS]
     if any(r.stateful and r.id not in shared for r in members):
         return "owns-state"
-    anchor = next((r for r in members if r.id == workload.anchor), None)
-    if anchor is not None and _runs_stateful_image(anchor, roles):
-        return "ephemeral-state"
+    if store is not None:
+        return "owns-state" if store.persistent else "ephemeral-state"
     if any(r.stateful for r in members):
         return "depends-on-state"
     return "stateless"
-
-
-_IMAGE_NAME = re.compile(r"(?:.*/)?([^/:@]+)(?:[:@].*)?$")
-
-
-def _runs_stateful_image(resource: Resource, roles: Roles) -> bool:
-    spec = resource.get("spec", "template", "spec") or resource.get(
-        "spec", "jobTemplate", "spec", "template", "spec"
-    )
-    if not isinstance(spec, dict):
-        spec = resource.get("spec") if resource.type == "Pod" else None
-    for container in (spec or {}).get("containers") or []:
-        image = container.get("image") if isinstance(container, dict) else None
-        match = _IMAGE_NAME.match(image) if isinstance(image, str) else None
-        if match and match.group(1).lower() in roles.stateful_images:
-            return True
-    return False
 
 
 def exposure(members: Sequence[Resource], jurisdictions: Mapping[str, str]) -> Exposure:

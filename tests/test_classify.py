@@ -182,11 +182,23 @@ def test_module_inputs_may_come_as_a_mapping(catalog):
 def test_kubernetes_objects_carry_state_only_where_their_kind_says_so(catalog):
     rwo = kubernetes("PersistentVolumeClaim", {"spec": {"accessModes": ["ReadWriteOnce"]}})
     rwx = kubernetes("PersistentVolumeClaim", {"spec": {"accessModes": ["ReadWriteMany"]}})
-    results = classify([rwo, rwx, kubernetes("StatefulSet"), kubernetes("Deployment")], catalog)
+    claims = kubernetes("StatefulSet", {"spec": {"volumeClaimTemplates": [{"metadata": {"name": "data"}}]}})
+    on_host = kubernetes(
+        "StatefulSet",
+        {"spec": {"template": {"spec": {"volumes": [{"name": "data", "hostPath": {"path": "/srv"}}]}}}},
+    )
+    on_empty_dir = kubernetes(
+        "StatefulSet", {"spec": {"template": {"spec": {"volumes": [{"name": "data", "emptyDir": {}}]}}}}
+    )
+    objects = [rwo, rwx, claims, on_host, on_empty_dir, kubernetes("StatefulSet"), kubernetes("Deployment")]
+    results = classify(objects, catalog)
     assert [(r.service_kind, r.stateful, r.cloud) for r in results] == [
         ("block-volume", True, None),
         ("file-storage", True, None),
-        (None, True, None),
+        (None, True, None),  # its volumeClaimTemplates hold data
+        (None, True, None),  # so does a hostPath volume
+        (None, False, None),  # emptyDir is gone with the pod
+        (None, False, None),  # a StatefulSet with no volume holds nothing to move
         (None, False, None),
     ]
 

@@ -31,7 +31,6 @@ class Roles:
     anchor_service_kinds: frozenset[str]
     platform_service_kinds: frozenset[str]
     backing_service_kinds: frozenset[str]
-    stateful_images: frozenset[str]
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Any
 
 from ..api import ScanReport
+from ..knowledge.data_stores import DataStore
 from ..plan import Plan
 
 SCHEMA = "exitplan/report/v1"
@@ -78,6 +79,7 @@ def report_dict(report: ScanReport, plan: Plan | None = None) -> dict[str, Any]:
                 "resources": list(s.workload.resources),
                 "shared": list(s.workload.shared),
                 "state": s.state,
+                **({"data_store": data_store_json(s.data_store)} if s.data_store else {}),
                 "score": s.score,
                 "grade": s.grade,
                 "effort": s.effort,
@@ -142,3 +144,22 @@ def report_dict(report: ScanReport, plan: Plan | None = None) -> dict[str, Any]:
 
 def to_json(report: ScanReport, plan: Plan | None = None) -> str:
     return json.dumps(report_dict(report, plan), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+
+
+def data_store_json(store: DataStore) -> dict[str, Any]:
+    """The data-store role a workload's anchor plays, with the evidence and where its data is."""
+    return {
+        "role": store.role,
+        "label": store.label,
+        "kind": store.kind,
+        "resource": store.resource,
+        "container": store.container,
+        "data_path": store.data_path,
+        "data_path_from": store.data_path_from,
+        "storage": store.storage,
+        "persistent": store.persistent,
+        "why": store.why,
+        "evidence": [
+            {"kind": e.kind, "text": e.text, "file": e.file, "line": e.line} for e in store.evidence
+        ],
+    }

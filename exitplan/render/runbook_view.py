@@ -33,6 +33,7 @@ def workload_view(report: ScanReport, plan: Plan, score: WorkloadScore, needs, p
         "score": score.score,
         "grade": score.grade,
         "state": score.state,
+        "state_evidence": state_evidence_view(score),
         "effort": score.effort,
         "weeks": f"{weeks[0]}–{weeks[1]}",
         "resources": rows,
@@ -70,6 +71,24 @@ def _resource_row(report: ScanReport, plan: Plan, rid: str) -> dict[str, Any]:
         "method": (mapping.method if mapping else None) or "",
         "tools": ", ".join(mapping.tools) if mapping else "",
         "gaps": list(mapping.gaps) if mapping else [],
+    }
+
+
+def state_evidence_view(score: WorkloadScore) -> dict[str, Any] | None:
+    """Why the workload is a data store, and why its state is ephemeral or its own: every piece of
+    evidence with the file:line it was read from."""
+    store = score.data_store
+    if store is None:
+        return None
+    return {
+        "role": store.label,
+        "summary": store.why,
+        "decision": (
+            ""
+            if store.persistent
+            else "Nothing to copy today; decide whether this data should persist at the target."
+        ),
+        "evidence": [{"text": e.text, "where": f"{e.file}:{e.line}"} for e in store.evidence],
     }
 
 

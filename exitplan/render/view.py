@@ -199,9 +199,13 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date) -> dict[
             {
                 "address": report.resource(s.workload.anchor).address,
                 "workload": s.workload.id,
-                "kind": "ephemeral state (a data store without a persistent volume)",
+                "kind": (f"{s.data_store.label}, ephemeral state" if s.data_store else "ephemeral state"),
                 "interface": "",
-                "location": "in-pod, lost on restart",
+                "location": (
+                    f"{s.data_store.data_path or 'data'} on {s.data_store.storage}, lost on restart"
+                    if s.data_store
+                    else "in-pod, lost on restart"
+                ),
                 "method": "Nothing to copy; decide whether this data should persist at the target",
             }
             for s in scores

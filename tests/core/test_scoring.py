@@ -1,4 +1,5 @@
-from exitplan.graph.workloads import Workload, load_roles
+from exitplan.graph.workloads import Workload
+from exitplan.knowledge.data_stores import load_data_stores, recognise
 from exitplan.model import Finding
 from exitplan.scoring import deduction, grade_of, score_workloads, state_class
 from tests.factories import k8s, pod_spec, tf
@@ -23,14 +24,14 @@ def test_waived_findings_do_not_lower_the_score_but_stay_listed():
     workload = Workload("carts", "carts", "infra", "backing-service", table.id, (table.id,))
     active = Finding("EP203", table.id, "f", 1, "data", 3)
     waived = Finding("EP201", table.id, "f", 1, "proprietary", 35, waived=True, waiver_reason="accepted")
-    (score,) = score_workloads([workload], {table.id: table}, [active, waived], load_roles(), {"aws": "US"})
+    (score,) = score_workloads([workload], {table.id: table}, [active, waived], {"aws": "US"})
     assert (score.score, score.grade) == (97, "A")
     assert score.waived == (waived,)
     assert score.exposure.jurisdictions == ()  # the table has no cloud set in this test
 
 
 def test_state_classes():
-    roles = load_roles()
+    stores = load_data_stores()
     db = tf("aws_db_instance", "orders", stateful=True, service_kind="relational-database")
     redis_on_emptydir = k8s(
         "Deployment", "cache", spec=pod_spec("redis:7.2-alpine", volumes=[{"emptyDir": {}}])
@@ -40,7 +41,9 @@ def test_state_classes():
     def wl(*members, shared=()):
         return Workload("w", "w", "c", "application", members[0].id, tuple(m.id for m in members), shared)
 
-    assert state_class(wl(web, db), [web, db], roles) == "owns-state"
-    assert state_class(wl(web, db, shared=(db.id,)), [web, db], roles) == "depends-on-state"
-    assert state_class(wl(redis_on_emptydir), [redis_on_emptydir], roles) == "ephemeral-state"
-    assert state_class(wl(web), [web], roles) == "stateless"
+    assert state_class(wl(web, db), [web, db]) == "owns-state"
+    assert state_class(wl(web, db, shared=(db.id,)), [web, db]) == "depends-on-state"
+    redis = recognise(redis_on_emptydir, [], stores)
+    assert state_class(wl(redis_on_emptydir), [redis_on_emptydir], redis) == "ephemeral-state"
+    assert recognise(web, [], stores) is None
+    assert state_class(wl(web), [web]) == "stateless"
