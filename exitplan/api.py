@@ -52,6 +52,7 @@ class ScanReport:
     jurisdictions: dict[str, str] = field(default_factory=dict)
     catalog_dirs: tuple[Path, ...] = ()  # the user's catalog folders this scan used
     version: str = __version__
+    watched: tuple[str, ...] = ()  # folders read outside the scanned root (real paths)
 
     @property
     def graph(self) -> nx.DiGraph:
@@ -93,6 +94,7 @@ def load_inputs(found: Discovery) -> LoadResult:
         tuple(sorted(set(result.configurations))),
         tuple(sorted(result.resources, key=lambda r: r.id)),
         tuple(sorted(set(result.file_reads))),
+        result.watched,
     )
 
 
@@ -127,8 +129,9 @@ def scan(
     catalog_dirs: Sequence[Path] = (),
     today: dt.date | None = None,
     use_cache: bool = False,
+    allow_outside: Sequence[Path] = (),
 ) -> ScanReport:
-    found = discover(list(paths) or ["."], stdin_text=stdin_text)
+    found = discover(list(paths) or ["."], stdin_text=stdin_text, allow_outside=tuple(allow_outside))
     if config is None:
         config = load_config(config_path or find_config(found.root))
     today = today or dt.date.today()
@@ -136,7 +139,12 @@ def scan(
     if use_cache and stdin_text is None:
         extra = [*([config.path] if config.path else []), *config.catalog_dirs, *catalog_dirs]
         renderer = helm_render.find_renderer()  # charts render differently with another renderer
-        options = f"{found.root}\n{today}\n{renderer.describe() if renderer else 'no helm'}"
+        allowed = "
+".join(str(path) for path in found.boundary.allowed)
+        options = f"{found.root}
+{today}
+{renderer.describe() if renderer else 'no helm'}
+{allowed}"
         key = cache.scan_key([f.path for f in found.files], found.root, extra, options)
         cached = cache.load(key)
         if isinstance(cached, ScanReport):
@@ -211,4 +219,5 @@ def _scan(found: Discovery, config: Config, catalog_dirs: Sequence[Path], today:
         score=estate_score(scores),
         jurisdictions=dict(jurisdictions),
         catalog_dirs=(*config.catalog_dirs, *catalog_dirs),
+        watched=loaded.watched,
     )

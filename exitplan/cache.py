@@ -69,13 +69,39 @@ def scan_key(files: Iterable[Path], root: Path, extra: Iterable[Path], options: 
     return digest.hexdigest()
 
 
+def watched_digest(folders: Iterable[str]) -> str:
+    """Names, sizes and modification times of the files directly in each folder read outside the root."""
+    digest = hashlib.sha256()
+    for folder in sorted(folders):
+        digest.update(f"{folder}\n".encode())
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            digest.update(b"\0missing\n")
+            continue
+        for entry in entries:
+            try:
+                status = entry.stat()
+            except OSError:
+                continue
+            digest.update(f"{entry.name}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
 def load(key: str):
+    """The cached report for ``key``, unless a folder it read outside the scanned root changed since."""
     path = cache_dir() / f"{key}.pickle"
     try:
         with path.open("rb") as handle:
-            return pickle.load(handle)  # noqa: S301 - our own file, keyed by the digest of its inputs
+            entry = pickle.load(handle)  # noqa: S301 - our own file, keyed by the digest of its inputs
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
         return None
+    if not isinstance(entry, tuple) or len(entry) != 2:
+        return None
+    report, watched = entry
+    if watched != watched_digest(getattr(report, "watched", ())):
+        return None
+    return report
 
 
 def store(key: str, report) -> None:
@@ -84,7 +110,8 @@ def store(key: str, report) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         temporary = folder / f".{key}.{os.getpid()}.tmp"
         with temporary.open("wb") as handle:
-            pickle.dump(report, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            entry = (report, watched_digest(getattr(report, "watched", ())))
+            pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, folder / f"{key}.pickle")
         entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime)
         for old in entries[:-MAX_ENTRIES]:

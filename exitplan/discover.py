@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .boundary import Boundary, find_boundary
 from .model import InputFile
 
 #: Larger files are skipped unread: no real manifest or module comes near this.
@@ -37,6 +38,7 @@ class Discovery:
     root: Path
     files: tuple[SourceFile, ...]
     inputs: tuple[InputFile, ...]  # problems met while walking
+    boundary: Boundary = Boundary(())  # the folders a loader may read (see boundary.py)
 
     def of_format(self, *formats: str) -> list[SourceFile]:
         return [f for f in self.files if f.format in formats]
@@ -71,23 +73,27 @@ def common_root(paths: list[Path]) -> Path:
     return Path(os.path.commonpath([str(p) for p in resolved]))
 
 
-def discover(paths: list[str], stdin_text: str | None = None) -> Discovery:
-    """Walk ``paths`` (directories or files; ``-`` is stdin) in a stable order."""
+def discover(
+    paths: list[str], stdin_text: str | None = None, allow_outside: tuple[Path, ...] = ()
+) -> Discovery:
+    """Walk ``paths`` (directories or files; ``-`` is stdin) in a stable order, never leaving the
+    boundary (the git work tree around each path, and ``allow_outside``)."""
     files: list[SourceFile] = []
     inputs: list[InputFile] = []
     real_paths = [Path(p) for p in paths if p != STDIN]
     root = common_root(real_paths) if real_paths else Path.cwd().resolve()
+    boundary = find_boundary(paths, allow_outside)
     if STDIN in paths:
         files.append(SourceFile(Path(STDIN), STDIN, "yaml", stdin_text or ""))
-    seen: set[str] = set()
+    walk = _Walk(root, boundary, files, inputs, set())
     for path in real_paths:
         if path.is_dir():
-            _walk(path.resolve(), root, files, inputs, seen)
+            walk.tree(path.resolve())
         else:
-            _add_file(path.absolute(), root, files, inputs, seen, explicit=True)
+            walk.add(path.absolute(), explicit=True)
     files.sort(key=lambda f: f.rel)
     inputs.sort()
-    return Discovery(root, tuple(files), tuple(inputs))
+    return Discovery(root, tuple(files), tuple(inputs), boundary)
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -97,48 +103,62 @@ def _relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _walk(top: Path, root: Path, files: list, inputs: list, seen: set[str]) -> None:
-    visited_dirs: set[str] = set()
-    for dirpath, dirnames, filenames in os.walk(top, followlinks=True):
-        real = os.path.realpath(dirpath)
-        if real in visited_dirs:
-            inputs.append(
-                InputFile(_relative(Path(dirpath), root), "directory", "skipped", "symbolic link loop")
-            )
-            dirnames[:] = []
-            continue
-        visited_dirs.add(real)
-        dirnames[:] = sorted(d for d in dirnames if d not in IGNORED_DIRECTORIES)
-        for name in sorted(filenames):
-            _add_file(Path(dirpath) / name, root, files, inputs, seen, explicit=False)
+@dataclass
+class _Walk:
+    root: Path
+    boundary: Boundary
+    files: list[SourceFile]
+    inputs: list[InputFile]
+    seen: set[str]
 
+    def tree(self, top: Path) -> None:
+        visited_dirs: set[str] = set()
+        for dirpath, dirnames, filenames in os.walk(top, followlinks=True):
+            rel = _relative(Path(dirpath), self.root)
+            if not self.boundary.contains(dirpath):
+                self.inputs.append(
+                    InputFile(
+                        rel, "directory", "skipped", self.boundary.reason("symbolic link to a folder that")
+                    )
+                )
+                dirnames[:] = []
+                continue
+            real = os.path.realpath(dirpath)
+            if real in visited_dirs:
+                self.inputs.append(InputFile(rel, "directory", "skipped", "symbolic link loop"))
+                dirnames[:] = []
+                continue
+            visited_dirs.add(real)
+            dirnames[:] = sorted(d for d in dirnames if d not in IGNORED_DIRECTORIES)
+            for name in sorted(filenames):
+                self.add(Path(dirpath) / name, explicit=False)
 
-def _add_file(path: Path, root: Path, files: list, inputs: list, seen: set[str], explicit: bool) -> None:
-    fmt = file_format(path.name)
-    rel = _relative(path, root)
-    if fmt is None:
-        if explicit:
-            inputs.append(InputFile(rel, "unknown", "skipped", "not a Terraform, YAML or JSON file"))
-        return
-    if rel in seen:
-        return
-    seen.add(rel)
-    if path.is_symlink() and not path.exists():
-        inputs.append(InputFile(rel, fmt, "error", "dangling symbolic link"))
-        return
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        inputs.append(InputFile(rel, fmt, "error", f"cannot read: {exc.strerror or exc}"))
-        return
-    if size > MAX_FILE_BYTES:
-        inputs.append(
-            InputFile(
-                rel, fmt, "skipped", f"file is {size} bytes; larger than the {MAX_FILE_BYTES}-byte limit"
-            )
-        )
-        return
-    files.append(SourceFile(path, rel, fmt))
+    def add(self, path: Path, explicit: bool) -> None:
+        fmt = file_format(path.name)
+        rel = _relative(path, self.root)
+        if fmt is None:
+            if explicit:
+                self.inputs.append(InputFile(rel, "unknown", "skipped", "not a Terraform, YAML or JSON file"))
+            return
+        if rel in self.seen:
+            return
+        self.seen.add(rel)
+        if path.is_symlink() and not path.exists():
+            self.inputs.append(InputFile(rel, fmt, "error", "dangling symbolic link"))
+            return
+        if not self.boundary.contains(path):
+            self.inputs.append(InputFile(rel, fmt, "skipped", self.boundary.reason("symbolic link that")))
+            return
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            self.inputs.append(InputFile(rel, fmt, "error", f"cannot read: {exc.strerror or exc}"))
+            return
+        if size > MAX_FILE_BYTES:
+            reason = f"file is {size} bytes; larger than the {MAX_FILE_BYTES}-byte limit"
+            self.inputs.append(InputFile(rel, fmt, "skipped", reason))
+            return
+        self.files.append(SourceFile(path, rel, fmt))
 
 
 def read_text(source: SourceFile) -> str:

@@ -206,6 +206,8 @@ class LoadResult:
     configurations: tuple[Configuration, ...] = ()
     resources: tuple[Resource, ...] = ()
     file_reads: tuple[FileRead, ...] = ()  # the files Terraform code reads (terraform/file_reads.py)
+    #: Folders read outside the scanned root (inside the boundary), as real paths: the cache watches them.
+    watched: tuple[str, ...] = ()
 
     def __add__(self, other: LoadResult) -> LoadResult:
         return LoadResult(
@@ -213,6 +215,7 @@ class LoadResult:
             self.configurations + other.configurations,
             self.resources + other.resources,
             self.file_reads + other.file_reads,
+            tuple(sorted({*self.watched, *other.watched})),
         )
 
 

@@ -5,8 +5,8 @@ Supported: ``resources`` (files and directories, other kustomizations recursivel
 ``commonLabels``/``labels``, ``commonAnnotations``, ``images``, ``replicas``, ``configMapGenerator``/
 ``secretGenerator`` (no content-hash suffix), ``patches`` (bare file names too, as kustomize still reads
 them), ``patchesStrategicMerge`` (a top-level ``$patch: delete`` drops the object) and
-``patchesJson6902``. Remote resources are recorded, never fetched. Files outside the scanned root are
-never read.
+``patchesJson6902``. Remote resources are recorded, never fetched. Files outside the scanned folder are
+never read; the loader says why (``not_read``).
 """
 
 from __future__ import annotations
@@ -29,9 +29,15 @@ _REMOTE = re.compile(r"^(https?://|git@|ssh://|github\.com/|gitlab\.com/|bitbuck
 class Kustomizer:
     """Renders kustomization directories; files are read through ``read`` (relative path → Parsed)."""
 
-    def __init__(self, read: Callable[[str], Parsed | None], is_dir: Callable[[str], bool]) -> None:
+    def __init__(
+        self,
+        read: Callable[[str], Parsed | None],
+        is_dir: Callable[[str], bool],
+        not_read: Callable[[str, str], str] | None = None,
+    ) -> None:
         self.read = read
         self.is_dir = is_dir
+        self.not_read = not_read or (lambda entry, rel: f"{entry} is outside the scanned folder; not read")
 
     def kustomization_file(self, directory: str) -> str | None:
         for name in KUSTOMIZATION_FILES:
@@ -89,7 +95,7 @@ class Kustomizer:
         self, k: Kustomization, directory: str, line: int, render: Render, stack: tuple[str, ...]
     ) -> Kustomization | None:
         if directory.startswith(".."):
-            render.note(k.file, f"line {line}: {directory} is outside the scanned root; not read")
+            render.note(k.file, f"line {line}: {self.not_read(directory, directory)}")
             return None
         if directory in stack:
             render.note(k.file, f"line {line}: {directory} is included in a cycle; not read again")
@@ -107,7 +113,7 @@ class Kustomizer:
             return []
         rel = _join(k.directory, entry)
         if rel.startswith(".."):
-            render.note(k.file, f"line {line}: {entry} is outside the scanned root; not read")
+            render.note(k.file, f"line {line}: {self.not_read(entry, rel)}")
             return []
         if self.is_dir(rel):
             nested = self._nested(k, rel, line, render, stack)

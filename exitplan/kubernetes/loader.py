@@ -11,6 +11,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
+from ..boundary import Boundary
 from ..discover import MAX_FILE_BYTES, STDIN, Discovery, SourceFile, file_format
 from ..model import Configuration, InputFile, LoadResult, Resource
 from . import chart_configs, helm, helm_render
@@ -51,6 +52,7 @@ class _Loader:
         self, discovery: Discovery, files: list[SourceFile], deployed: dict[str, str] | None = None
     ) -> None:
         self.root = discovery.root
+        self.boundary = discovery.boundary if discovery.boundary.roots else Boundary((discovery.root,))
         self.files = {f.rel: f for f in files}
         self.parsed: dict[str, Parsed] = {}
         self.outcomes: dict[str, _Outcome] = {rel: _Outcome() for rel in self.files}
@@ -80,7 +82,7 @@ class _Loader:
         path = self.root / rel
         try:
             resolved = path.resolve()
-            if not resolved.is_relative_to(self.root.resolve()) or not resolved.is_file():
+            if not self.boundary.contains(path) or not resolved.is_file():
                 return None
             if resolved.stat().st_size > MAX_FILE_BYTES:
                 return None
@@ -88,8 +90,14 @@ class _Loader:
             return None
         return SourceFile(path, rel, file_format(path.name) or "text")
 
+    def not_read(self, entry: str, rel: str) -> str:
+        """Why a kustomization's path ``entry`` (``rel`` from the scanned root) outside the root is not read."""
+        if self.boundary.contains(self.root / rel):
+            return f"{entry} is outside the scanned folder; not read (scan a folder that holds both)"
+        return self.boundary.reason(entry)
+
     def is_dir(self, rel: str) -> bool:
-        if rel.startswith(".."):
+        if rel.startswith("..") or not self.boundary.contains(self.root / rel):
             return False
         if any(r.startswith(f"{rel}/") for r in self.files) and rel not in self.files:
             return True
@@ -165,7 +173,7 @@ class _Loader:
         self._emit(manifests, name, configuration.kind)
 
     def _kustomizations(self, directories: list[str]) -> None:
-        kustomizer = Kustomizer(self.read, self.is_dir)
+        kustomizer = Kustomizer(self.read, self.is_dir, self.not_read)
         for directory in directories:
             probe = Render()
             kustomization = kustomizer.load(directory, probe)

@@ -14,6 +14,7 @@ import posixpath
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..boundary import Boundary
 from ..discover import MAX_FILE_BYTES, Discovery, SourceFile, file_format
 from ..model import Configuration, InputFile, LoadResult, Resource, Unknown
 from ..secrets import is_secret_key
@@ -42,7 +43,7 @@ def load(discovery: Discovery) -> LoadResult:
     modules = {
         directory: build_module(directory, effective_files(files)) for directory, files in code.items()
     }
-    downloads = Downloads(discovery.root, modules)
+    downloads = Downloads(discovery.root, modules, discovery.boundary)
     configurations: list[Configuration] = []
     resources: list[Resource] = []
     for root in root_directories(modules):
@@ -50,7 +51,8 @@ def load(discovery: Discovery) -> LoadResult:
         configurations.append(Configuration(root, "terraform", "terraform-root", note))
         resources.extend(found)
     inputs = [item.input for item in parsed] + downloads.inputs
-    return LoadResult(tuple(inputs), tuple(configurations), tuple(resources), file_reads(parsed))
+    watched = tuple(sorted(str(path) for path in downloads.watched))
+    return LoadResult(tuple(inputs), tuple(configurations), tuple(resources), file_reads(parsed), watched)
 
 
 def root_directories(modules: dict[str, ModuleDef]) -> list[str]:
@@ -143,10 +145,13 @@ def _is_auto_loaded(rel: str) -> bool:
 class Downloads:
     """Module directories: the scanned ones, and those ``terraform init`` put under ``.terraform/modules``."""
 
-    def __init__(self, root: Path, modules: dict[str, ModuleDef]) -> None:
+    def __init__(self, root: Path, modules: dict[str, ModuleDef], boundary: Boundary | None = None) -> None:
         self.root = root
         self.modules = modules
+        self.boundary = boundary or Boundary((root,))
         self.inputs: list[InputFile] = []
+        #: Real paths of module folders read outside the scanned root (the scan cache watches them).
+        self.watched: set[Path] = set()
         self._read: dict[str, ModuleDef | None] = {}
         self._manifests: dict[str, dict[str, str]] = {}
 
@@ -172,19 +177,28 @@ class Downloads:
         return {k: v for k, v in entries.items() if isinstance(k, str) and isinstance(v, str)}
 
     def module_at(self, directory: str) -> ModuleDef | None:
+        """The module in ``directory`` (relative to the scanned root): a scanned one, one ``terraform init``
+        downloaded, or a local source outside the scanned folder but inside the boundary."""
         if directory in self.modules:
             return self.modules[directory]
-        if ".terraform/modules" not in directory or directory.startswith(".."):
+        outside = directory.startswith(("..", "/"))
+        if not outside and ".terraform/modules" not in directory:
             return None
         if directory not in self._read:
-            self._read[directory] = self._read_directory(directory)
+            if not self.boundary.contains(self.root / directory):
+                reason = self.boundary.reason("module source that")
+                self.inputs.append(InputFile(directory, "terraform-module", "skipped", reason))
+                self._read[directory] = None
+            else:
+                self._read[directory] = self._read_directory(directory)
+                if outside and self._read[directory] is not None:
+                    self.watched.add((self.root / directory).resolve())
         return self._read[directory]
 
     def _read_directory(self, directory: str) -> ModuleDef | None:
         path = self.root / directory
         try:
-            inside = path.resolve().is_relative_to(self.root.resolve())
-            entries = sorted(path.iterdir()) if inside and path.is_dir() else []
+            entries = sorted(path.iterdir()) if path.is_dir() else []
         except OSError:
             entries = []
         files = []
@@ -193,6 +207,9 @@ class Downloads:
             if fmt not in ("terraform", "terraform-json") or not entry.is_file():
                 continue
             rel = f"{directory}/{entry.name}"
+            if not self.boundary.contains(entry):
+                self.inputs.append(InputFile(rel, fmt, "skipped", self.boundary.reason("symbolic link that")))
+                continue
             if entry.stat().st_size > MAX_FILE_BYTES:
                 self.inputs.append(InputFile(rel, "terraform", "skipped", "file too large"))
                 continue

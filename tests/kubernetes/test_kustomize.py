@@ -189,5 +189,6 @@ def test_bad_patch_path_is_noted_not_fatal(tmp_path):
     record = next(i for i in result.inputs if i.path == "kustomization.yaml")
     assert record.status == "parsed"
     assert record.reason == (
-        "line 1: ../outside.yaml is outside the scanned root; not read; line 4: path '/data/x' does not exist"
+        "line 1: ../outside.yaml leads outside the repository; not read (name its folder with --allow-outside"
+        " to read it); line 4: path '/data/x' does not exist"
     )
