@@ -139,12 +139,8 @@ def scan(
     if use_cache and stdin_text is None:
         extra = [*([config.path] if config.path else []), *config.catalog_dirs, *catalog_dirs]
         renderer = helm_render.find_renderer()  # charts render differently with another renderer
-        allowed = "
-".join(str(path) for path in found.boundary.allowed)
-        options = f"{found.root}
-{today}
-{renderer.describe() if renderer else 'no helm'}
-{allowed}"
+        allowed = "\n".join(str(path) for path in found.boundary.allowed)
+        options = f"{found.root}\n{today}\n{renderer.describe() if renderer else 'no helm'}\n{allowed}"
         key = cache.scan_key([f.path for f in found.files], found.root, extra, options)
         cached = cache.load(key)
         if isinstance(cached, ScanReport):
