@@ -10,9 +10,9 @@ from the Terraform side. Which attributes and templates say so is data: ``worklo
 Each binding links every ServiceAccount it names, and every pod controller that runs as that account where
 no ServiceAccount object of that name is in its configuration, to the binding (``assumes-identity``); the
 binding's own reference leads on to the identity. A value Terraform cannot know is matched on what is
-known: ``"system:serviceaccount:${var.namespace}:api"`` names ``api`` in any namespace. Such a match, or a
-name only partly known, is ``inferred``; a fully known one ``explicit``. A binding whose account name is
-wholly unknown links nothing.
+known: ``"system:serviceaccount:${var.namespace}:api"`` names ``api`` in any namespace. Such a match, a
+name only partly known, or a manifest that sets no namespace (it lands where it is applied) is
+``inferred``; a fully known one ``explicit``. A binding whose account name is wholly unknown links nothing.
 """
 
 from __future__ import annotations
@@ -206,9 +206,11 @@ def workload_identity_edges(
             if named.name is None:
                 continue  # every account would match: link nothing rather than everything
             where = resource.location_of((named.attribute,))
-            confidence = "explicit" if named.exact else "inferred"
-            note = "" if named.exact else "; namespace or name not known in code"
-            for source, how in accounts.matching(named):
+            for source, how, placed in accounts.matching(named):
+                note = "" if named.exact else "; namespace or name not known in code"
+                if not placed and isinstance(named.namespace, str):
+                    note += "; the manifest sets no namespace"
+                confidence = "explicit" if not note else "inferred"
                 via = f"{resource.address}.{named.shown} ({how}{note})"
                 yield Edge(
                     source.id, resource.id, "assumes-identity", via, confidence, where.file, where.line
@@ -236,16 +238,19 @@ class _Accounts:
             ):
                 self.by_name[account].append((resource, f"runs as ServiceAccount {account}"))
 
-    def matching(self, named: Named) -> Iterator[tuple[Resource, str]]:
+    def matching(self, named: Named) -> Iterator[tuple[Resource, str, bool]]:
+        """The accounts (or pods) ``named`` names, and whether their manifest sets a namespace: one that
+        does not is applied wherever ``kubectl -n`` or its tooling says, so any namespace matches."""
         if isinstance(named.name, str):
             candidates = self.by_name.get(named.name, [])
         else:
-            candidates = [
-                c for name, found in self.by_name.items() if named.name.fullmatch(name) for c in found
-            ]
+            pattern = named.name
+            assert pattern is not None
+            candidates = [c for name, found in self.by_name.items() if pattern.fullmatch(name) for c in found]
         for resource, how in candidates:
-            if _holds(named.namespace, namespace_of(resource) or ""):
-                yield resource, how
+            placed = isinstance(resource.get("metadata", "namespace"), str)
+            if not placed or _holds(named.namespace, namespace_of(resource) or ""):
+                yield resource, how, placed
 
 
 def _holds(part: str | re.Pattern[str] | None, value: str) -> bool:

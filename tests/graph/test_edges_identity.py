@@ -165,3 +165,17 @@ def test_binding_catalog_errors_name_the_file_and_key(tmp_path):
         CatalogError, match=r"workload_identity\.azurerm_federated_identity_credential\.templates"
     ):
         load_bindings(tmp_path)
+
+
+def test_a_manifest_without_a_namespace_matches_any_namespace_inferred():
+    # the azd shape: kustomize overlays with no namespace, applied with -n pets; Terraform names pets
+    binding = tf(
+        "azurerm_federated_identity_credential", "ai", {"subject": "system:serviceaccount:pets:ai-service"}
+    )
+    unplaced = k8s(
+        {"kind": "ServiceAccount", "metadata": {"name": "ai-service"}}, configuration="overlays/azd"
+    )
+    elsewhere = service_account("ai-service", namespace="shop")
+    (found,) = [e for e in cross_layer_edges([binding, unplaced, elsewhere]) if e.kind == "assumes-identity"]
+    assert (found.source, found.confidence) == ("overlays/azd#ServiceAccount/ai-service", "inferred")
+    assert found.via.endswith("(names this ServiceAccount; the manifest sets no namespace)")
