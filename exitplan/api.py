@@ -34,7 +34,7 @@ from .rules.base import RuleContext
 from .scoring import WorkloadScore, apply_waivers, estate_score, run_rules, score_workloads
 from .terraform import loader as terraform
 from .terraform import plan_json
-from .terraform.file_reads import terraform_inputs
+from .terraform.file_reads import merge_inputs, terraform_inputs
 
 
 @dataclass(frozen=True)
@@ -87,10 +87,11 @@ def load_inputs(found: Discovery) -> LoadResult:
     result += terraform.load(found)
     result += plan_json.load(plans)
     read_by_terraform = terraform_inputs(result.file_reads, manifests)
-    result += LoadResult(inputs=tuple(read_by_terraform.values()))
-    result += kubernetes.load(found, [f for f in manifests if f.rel not in read_by_terraform])
+    templates = {rel for rel, record in read_by_terraform.items() if record.format == "terraform-template"}
+    result += LoadResult(inputs=tuple(read_by_terraform[rel] for rel in sorted(templates)))
+    result += kubernetes.load(found, [f for f in manifests if f.rel not in templates])
     return LoadResult(
-        tuple(sorted(result.inputs)),
+        tuple(sorted(merge_inputs(result.inputs, read_by_terraform))),
         tuple(sorted(set(result.configurations))),
         tuple(sorted(result.resources, key=lambda r: r.id)),
         tuple(sorted(set(result.file_reads))),

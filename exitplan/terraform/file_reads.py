@@ -8,10 +8,12 @@ only from variables (``file(var.path)``) is not followed. A call inside a ``loca
 the first block of the module (resource, data source, module call, output) that uses that local value,
 directly or through other locals. Nothing is read here: the calls are found, never evaluated.
 
-``terraform_inputs`` is the one place where these reads meet the YAML and JSON inputs: a file that
-Terraform reads is a template rendered with Terraform's values (``%{ if … }`` directives are not YAML)
-or content a Terraform resource applies or passes on (a ``helm_release``'s values, a dashboard), so it
-is not judged as a Kubernetes manifest, and its input record names the block that reads it. Rendering
+``terraform_inputs`` and ``merge_inputs`` are the one place where these reads meet the YAML and JSON
+inputs: a file that ``templatefile()`` reads is a template rendered with Terraform's values (``%{ if … }``
+directives are not YAML), so it never reaches the Kubernetes loader; a file that ``file()`` reads is
+content a Terraform resource passes on (a ``helm_release``'s values, a dashboard) and is named so,
+unless it holds Kubernetes objects, which Terraform applies as they are. Either way its input record
+names the block that reads it. Rendering
 such a file with its reader's values (a ``helm_release`` with a local chart, issue 12) extends
 ``terraform_inputs``: the record it returns for a file is where a rendered result is accounted for.
 """
@@ -21,7 +23,7 @@ from __future__ import annotations
 import posixpath
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import fields, is_dataclass
+from dataclasses import fields, is_dataclass, replace
 
 from ..discover import SourceFile
 from ..model import FileRead, InputFile
@@ -190,3 +192,21 @@ def _record(rel: str, reads: list[FileRead]) -> InputFile:
     if others:
         reason += f" and {others} more"
     return InputFile(rel, FORMATS[first.function], "skipped", reason)
+
+
+def merge_inputs(inputs: Iterable[InputFile], read: dict[str, InputFile]) -> tuple[InputFile, ...]:
+    """The Kubernetes loader's records, with Terraform's reads in place. A ``file()`` read that holds
+    Kubernetes objects stays a manifest (Terraform applies it as it is: a ``kubectl_manifest`` body, an
+    Argo CD application list), its reason naming the reader; any other file Terraform reads gets the
+    record ``terraform_inputs`` made. Templates never reached the Kubernetes loader."""
+    merged: list[InputFile] = []
+    for record in inputs:
+        ours = read.get(record.path)
+        if ours is None:
+            merged.append(record)
+        elif record.format == "kubernetes" and record.status == "parsed":
+            note = ours.reason.replace("Terraform input read by", "also read by Terraform:", 1)
+            merged.append(replace(record, reason="; ".join(filter(None, [record.reason, note]))))
+        else:
+            merged.append(ours)
+    return tuple(merged)

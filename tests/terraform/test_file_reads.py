@@ -54,6 +54,15 @@ def test_a_file_read_in_locals_names_the_resource_that_uses_the_local(report):
     )
 
 
+def test_kubernetes_objects_that_terraform_reads_with_file_stay_manifests_and_name_the_reader(report):
+    assert _inputs(report)["terraform/bootstrap/apps.yaml"] == (
+        "kubernetes",
+        "parsed",
+        "also read by Terraform: helm_release.bootstrap (file at terraform/helm.tf:64)",
+    )
+    assert "ApplicationSet/argocd/storefront-addons" in {r["address"] for r in report["resources"]}
+
+
 def test_template_directives_without_a_literal_reader_are_still_a_template(report):
     fmt, status, reason = _inputs(report)["terraform/addons/ingress-values.yaml"]
     assert (fmt, status) == ("terraform-template", "skipped")
