@@ -17,7 +17,7 @@ import click
 from . import __version__
 from .errors import ExitplanError, UsageError
 
-FORMATS = ("table", "json", "markdown", "sarif")
+FORMATS = ("table", "json", "markdown", "sarif", "codequality")
 DIFF_FORMATS = ("markdown", "json", "table")
 
 

@@ -1,17 +1,19 @@
-"""`exitplan scan` output: table, json, markdown and SARIF (render/sarif.py)."""
+"""`exitplan scan` output: table, json, markdown, SARIF (render/sarif.py) and GitLab code quality."""
 
 from __future__ import annotations
 
 from collections import Counter
 
 from ..api import ScanReport
+from .codequality import codequality
 from .filters import cell, code
 from .json_report import to_json
 from .sarif import sarif
 
 
 def render(report: ScanReport, fmt: str) -> str:
-    return {"table": table, "json": to_json, "markdown": markdown, "sarif": sarif}[fmt](report)
+    formats = {"table": table, "json": to_json, "markdown": markdown, "sarif": sarif, "codequality": codequality}
+    return formats[fmt](report)
 
 
 def table(report: ScanReport) -> str:

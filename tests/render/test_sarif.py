@@ -149,3 +149,20 @@ def test_docs_url_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("EXITPLAN_DOCS_URL", "https://docs.example.org/exitplan/rules.html")
     rules = sarif(DIFF / "head")["runs"][0]["tool"]["driver"]["rules"]
     assert {r["helpUri"].split("#")[0] for r in rules} == {"https://docs.example.org/exitplan/rules.html"}
+
+
+def test_gitlab_code_quality_report(tmp_path):
+    estate = tmp_path / "estate"
+    shutil.copytree(DIFF / "head", estate)
+    (estate / ".exitplan.yaml").write_text(
+        'waivers:\n  - rule: EP301\n    resource: "*order_events*"\n    reason: accepted until 2027.\n'
+    )
+    result = CliRunner().invoke(main, ["scan", str(estate), "--format", "codequality", "--no-cache"])
+    issues = json.loads(result.stdout)
+    assert "EP301" not in {i["check_name"] for i in issues}  # waived: accepted risk, not an issue
+    results = sarif(estate)["runs"][0]["results"]
+    unwaived = {r["partialFingerprints"]["exitplan/v1"] for r in results if "suppressions" not in r}
+    assert {i["fingerprint"] for i in issues} == unwaived
+    db = next(i for i in issues if i["check_name"] == "EP202")
+    assert db["location"] == {"path": "terraform/data.tf", "lines": {"begin": 5}}
+    assert db["severity"] == "minor" and db["description"].startswith("EP202: ")
