@@ -12,7 +12,13 @@ from .sarif import sarif
 
 
 def render(report: ScanReport, fmt: str) -> str:
-    formats = {"table": table, "json": to_json, "markdown": markdown, "sarif": sarif, "codequality": codequality}
+    formats = {
+        "table": table,
+        "json": to_json,
+        "markdown": markdown,
+        "sarif": sarif,
+        "codequality": codequality,
+    }
     return formats[fmt](report)
 
 
