@@ -121,3 +121,17 @@ def test_every_service_a_marker_names_is_judged_by_a_rule(spec):
     )
     judged = {f.rule for rule in RULES if rule.ID in SERVICE_RULES for f in findings(rule, resource)}
     assert judged, f"{spec.id}: no rule judges {spec.service_type} ({entry.kind}, {entry.interface})"
+
+
+def test_a_bare_google_api_name_is_no_use_of_the_service():
+    # VPC Service Controls and google_project_service list API names; only an endpoint names a use
+    perimeter = tf(
+        "module",
+        "perimeter",
+        attributes={"restricted_services": ["spanner.googleapis.com", "aiplatform.googleapis.com"]},
+    )
+    client = k8s("ConfigMap", "ai")
+    client.attributes["data"] = {"VERTEX_ENDPOINT": "https://europe-west4-aiplatform.googleapis.com"}
+    assert {f.rule for rule in RULES for f in findings(rule, perimeter)} == {"EP602"}
+    (found,) = [f for rule in RULES for f in findings(rule, client) if f.rule != "EP602"]
+    assert (found.rule, found.confidence) == ("EP104", "inferred")
