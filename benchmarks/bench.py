@@ -8,9 +8,10 @@
 Per size it prints the scan's wall time (`exitplan scan --format json --no-cache`, a fresh process), the
 parse-only floor of the same files (`benchmarks/parse_floor.py`, a fresh process: tree-sitter-hcl over every
 Terraform file, ruamel's C safe loader over every YAML file, nothing else), their ratio, the scan's peak
-memory, and with `--checkov` checkov's wall time and how many times slower it is than the scan. Both
-exitplan and the floor pay Python's start-up, so the ratio compares like with like. Cost should grow
-linearly: four times the files, at most about four times the time.
+memory, and with `--checkov` checkov's time and how many times slower it is than the scan. Wall and CPU
+seconds (user + system, of that process alone) are both printed; the ratios use CPU seconds, which other
+work on the machine does not inflate. Both exitplan and the floor pay Python's start-up, so the ratio
+compares like with like. Cost should grow linearly: four times the files, at most about 4.5 times the time.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ from generate_estate import SHAPES  # noqa: E402
 DEFAULT_SIZES = {"module-library": [500, 1000, 2000], "services": [1000, 5000, 20000]}
 
 
-def _measure(command: list[str], env: dict | None = None) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MB of that child alone (from wait4), and its exit code."""
+def _measure(command: list[str], env: dict | None = None) -> tuple[float, float, float, int]:
+    """Wall seconds, CPU seconds (user + system), peak RSS in MB of that child alone (from wait4), and its
+    exit code."""
     start = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     stderr = child.stderr.read() if child.stderr else b""
@@ -42,10 +44,10 @@ def _measure(command: list[str], env: dict | None = None) -> tuple[float, float,
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         sys.stderr.write(stderr.decode(errors="replace")[-2000:])
-    return elapsed, usage.ru_maxrss / 1024, code
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, code
 
 
-def _best(command: list[str], repeat: int, env: dict | None = None) -> tuple[float, float, int]:
+def _best(command: list[str], repeat: int, env: dict | None = None) -> tuple[float, float, float, int]:
     runs = [_measure(command, env) for _ in range(repeat)]
     return min(runs)
 
@@ -76,8 +78,11 @@ def main() -> None:
 
     exitplan = [sys.executable, "-m", "exitplan.cli", "scan", "--format", "json", "--no-cache", "--quiet"]
     floor = [sys.executable, str(HERE / "parse_floor.py")]
-    header = f"{'size':>6} {'.tf':>5} {'MB':>5} {'scan s':>7} {'floor s':>7} {'×floor':>6} {'peak MB':>7}"
-    print(header + (f" {'checkov s':>9} {'×scan':>6}" if args.checkov else ""))
+    header = (
+        f"{'size':>6} {'.tf':>5} {'MB':>5} {'scan s':>7} {'cpu s':>6} {'floor s':>7} {'cpu s':>6} "
+        f"{'×floor':>6} {'peak MB':>7}"
+    )
+    print(header + (f" {'checkov s':>9} {'cpu s':>6} {'×scan':>6}" if args.checkov else ""))
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="exitplan-bench-"))
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     try:
@@ -86,17 +91,17 @@ def main() -> None:
             if estate.exists():
                 shutil.rmtree(estate)
             SHAPES[args.shape](estate, size)
-            seconds, peak, code = _best([*exitplan, "-o", os.devnull, str(estate)], args.repeat, env)
-            floor_seconds, _, _ = _best([*floor, str(estate)], args.repeat, env)
+            seconds, cpu, peak, code = _best([*exitplan, "-o", os.devnull, str(estate)], args.repeat, env)
+            floor_seconds, floor_cpu, _, _ = _best([*floor, str(estate)], args.repeat, env)
             status = "" if code in (0, 1) else f"  (exit {code})"
             line = (
-                f"{size:>6} {_terraform_files(estate):>5} {_size_mb(estate):>5.1f} {seconds:>7.2f} "
-                f"{floor_seconds:>7.2f} {seconds / floor_seconds:>6.1f} {peak:>7.0f}"
+                f"{size:>6} {_terraform_files(estate):>5} {_size_mb(estate):>5.1f} {seconds:>7.2f} {cpu:>6.2f} "
+                f"{floor_seconds:>7.2f} {floor_cpu:>6.2f} {cpu / floor_cpu:>6.1f} {peak:>7.0f}"
             )
             if args.checkov:
                 command = [args.checkov, "-d", str(estate), "--quiet", "--compact", "-o", "json"]
-                checkov_seconds, _, _ = _measure([*command, "--skip-download", "--framework", "terraform"])
-                line += f" {checkov_seconds:>9.2f} {checkov_seconds / seconds:>6.1f}"
+                checkov = _measure([*command, "--skip-download", "--framework", "terraform"])
+                line += f" {checkov[0]:>9.2f} {checkov[1]:>6.2f} {checkov[1] / cpu:>6.1f}"
             print(line + status, flush=True)
     finally:
         if args.keep is None:

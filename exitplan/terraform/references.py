@@ -69,6 +69,7 @@ class Resolver:
         self._low = _NO_CUT
         self._traversals: dict[tuple[Expr, frozenset[str]], list[Traversal]] = {}
         self._objects: dict[int, tuple[Any, dict[str, list[InstanceObject]]]] = {}
+        self._containers: dict[int, tuple[Any, list[InstanceObject], int]] = {}
 
     def traversals(self, expr: Expr, bound: frozenset[str] = frozenset()) -> list[Traversal]:
         """``traversals(expr, bound)``, computed once per expression."""
@@ -84,7 +85,7 @@ class Resolver:
         cached = self._objects.get(id(value))
         if cached is None or cached[0] is not value:
             by_base: dict[str, list[InstanceObject]] = {}
-            for item in _instance_objects(value):
+            for item in _instance_objects(value, self._containers):
                 by_base.setdefault(module_prefix(item.steps, keep_keys=0) + item.address, []).append(item)
             cached = self._objects[id(value)] = (value, by_base)
         return cached[1]
@@ -256,7 +257,7 @@ def resource_references(
                 continue
             for traversal in resolver.traversals(attr.expr, bound):
                 if traversal.root == "each" and each:
-                    for item in _instance_objects(_along(each, traversal.steps)):
+                    for item in _instance_objects(_along(each, traversal.steps), resolver._containers):
                         found.add(Reference(item.text, via, traversal.line, _kind(item, instance.steps)))
                     continue
                 resolver.reading = f"{declared.file}:{traversal.line}: {own_address}.{via} = {traversal.text}"
@@ -311,21 +312,46 @@ def _along(value: Any, steps) -> Any:
     return value
 
 
-def _instance_objects(value: Any) -> list[InstanceObject]:
-    """The resource instances in ``value`` (bounded in number and depth)."""
-    found: list[InstanceObject] = []
+def _instance_objects(value: Any, memo: dict | None = None) -> list[InstanceObject]:
+    """The resource instances in ``value`` (bounded in number and depth), in depth-first order.
 
-    def visit(item: Any, depth: int) -> None:
+    ``memo`` remembers, per dict or list, the instances under it and how deep they lie, so a module's
+    outputs that many values share are walked once; a remembered part is reused only where walking it
+    again would meet neither bound, so the result is the same as walking everything.
+    """
+    found: list[InstanceObject] = []
+    memo = {} if memo is None else memo
+
+    def visit(item: Any, depth: int) -> int | None:
+        """How deep ``item`` reaches below itself; None when a bound cut the walk inside it."""
         if len(found) >= MAX_INSTANCE_OBJECTS or depth > MAX_OBJECT_DEPTH:
-            return
+            return None
         if isinstance(item, InstanceObject):
             found.append(item)
-        elif isinstance(item, dict):
-            for inner in item.values():
-                visit(inner, depth + 1)
+            return 0
+        if isinstance(item, dict):
+            inner_items = item.values()
         elif isinstance(item, list):
-            for inner in item:
-                visit(inner, depth + 1)
+            inner_items = item
+        else:
+            return 0
+        known = memo.get(id(item))
+        if known is not None and known[0] is item:
+            _, objects, height = known
+            if depth + height <= MAX_OBJECT_DEPTH and len(found) + len(objects) <= MAX_INSTANCE_OBJECTS:
+                found.extend(objects)
+                return height
+        start, height, cut = len(found), 0, False
+        for inner in inner_items:
+            below = visit(inner, depth + 1)
+            if below is None:
+                cut = True
+            else:
+                height = max(height, below + 1)
+        if cut:
+            return None
+        memo[id(item)] = (item, found[start:], height)
+        return height
 
     visit(value, 0)
     return found
