@@ -31,10 +31,18 @@ from .kubernetes import loader as kubernetes
 from .markers import Marker, find_markers, load_markers
 from .model import Configuration, Edge, Finding, InputFile, LoadResult, Resource
 from .rules.base import RuleContext
-from .scoring import WorkloadScore, apply_waivers, estate_score, run_rules, score_workloads
+from .scoring import (
+    WorkloadScore,
+    apply_waivers,
+    estate_score,
+    mark_conditional,
+    run_rules,
+    score_workloads,
+)
 from .terraform import loader as terraform
 from .terraform import plan_json
 from .terraform.file_reads import merge_inputs, terraform_inputs
+from .terraform.variables import NO_INPUTS, VariableInputs
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,8 @@ class ScanReport:
     catalog_dirs: tuple[Path, ...] = ()  # the user's catalog folders this scan used
     version: str = __version__
     watched: tuple[str, ...] = ()  # folders read outside the scanned root (real paths)
+    #: The estate score with every condition in the code taken as true.
+    score_if_enabled: int = 100
 
     @property
     def graph(self) -> nx.DiGraph:
@@ -76,15 +86,16 @@ class ScanReport:
         return cached
 
 
-def load_inputs(found: Discovery) -> LoadResult:
+def load_inputs(found: Discovery, variables: VariableInputs = NO_INPUTS) -> LoadResult:
     """Every loader over the files of its formats. A file no loader claims is not an input; a YAML or
-    JSON file that Terraform reads is Terraform's input, not a manifest (``terraform/file_reads.py``)."""
+    JSON file that Terraform reads is Terraform's input, not a manifest (``terraform/file_reads.py``).
+    ``variables`` are Terraform variable values from outside the code (environment, --var-file, --var)."""
     json_files = found.of_format("json")
     plans = [f for f in json_files if plan_json.looks_like_plan(f)]
     plan_files = {f.rel for f in plans}
     manifests = found.of_format("yaml") + [f for f in json_files if f.rel not in plan_files]
     result = LoadResult(inputs=found.inputs)
-    result += terraform.load(found)
+    result += terraform.load(found, variables)
     result += plan_json.load(plans)
     read_by_terraform = terraform_inputs(result.file_reads, manifests)
     templates = {rel for rel, record in read_by_terraform.items() if record.format == "terraform-template"}
@@ -131,6 +142,7 @@ def scan(
     today: dt.date | None = None,
     use_cache: bool = False,
     allow_outside: Sequence[Path] = (),
+    variables: VariableInputs = NO_INPUTS,
 ) -> ScanReport:
     found = discover(list(paths) or ["."], stdin_text=stdin_text, allow_outside=tuple(allow_outside))
     if config is None:
@@ -142,18 +154,21 @@ def scan(
         renderer = helm_render.find_renderer()  # charts render differently with another renderer
         allowed = "\n".join(str(path) for path in found.boundary.allowed)
         options = f"{found.root}\n{today}\n{renderer.describe() if renderer else 'no helm'}\n{allowed}"
+        options += f"\n{variables.fingerprint()}"
         key = cache.scan_key([f.path for f in found.files], found.root, extra, options)
         cached = cache.load(key)
         if isinstance(cached, ScanReport):
             return cached
-    report = _scan(found, config, catalog_dirs, today)
+    report = _scan(found, config, catalog_dirs, today, variables)
     if key is not None:
         cache.store(key, report)
     return report
 
 
-def _scan(found: Discovery, config: Config, catalog_dirs: Sequence[Path], today: dt.date) -> ScanReport:
-    loaded = load_inputs(found)
+def _scan(
+    found: Discovery, config: Config, catalog_dirs: Sequence[Path], today: dt.date, variables: VariableInputs
+) -> ScanReport:
+    loaded = load_inputs(found, variables)
     catalog = load_service_catalog([*config.catalog_dirs, *catalog_dirs])
     resources = classify(loaded.resources, catalog)
     by_id = {r.id: r for r in resources}
@@ -200,7 +215,9 @@ def _scan(found: Discovery, config: Config, catalog_dirs: Sequence[Path], today:
             if (target := by_id[e.target]).service_kind is not None
         ),
     )
-    findings = apply_waivers(run_rules(resources, context, config), by_id, config, today)
+    findings = mark_conditional(
+        apply_waivers(run_rules(resources, context, config), by_id, config, today), by_id
+    )
     stores = data_stores(workloads, by_id, edges, load_data_stores())
     scores = score_workloads(workloads, by_id, findings, jurisdictions, stores)
     return ScanReport(
@@ -214,6 +231,7 @@ def _scan(found: Discovery, config: Config, catalog_dirs: Sequence[Path], today:
         markers=markers,
         coverage=coverage(resources),
         score=estate_score(scores),
+        score_if_enabled=estate_score(scores, if_enabled=True),
         jurisdictions=dict(jurisdictions),
         catalog_dirs=(*config.catalog_dirs, *catalog_dirs),
         watched=loaded.watched,

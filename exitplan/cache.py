@@ -1,7 +1,9 @@
 """A cache of whole scans: an unchanged estate is not parsed again.
 
 The key is a digest of everything a scan reads — every input file's bytes, the config, the user's
-catalogs, the built-in data and exitplan's own version — so any change anywhere means a fresh scan.
+catalogs, the built-in data, exitplan's own version and the scan's options (among them a digest of the
+Terraform variable values given by ``--var``, ``--var-file`` and ``TF_VAR_``) — so any change anywhere
+means a fresh scan.
 The cache lives in the user's cache folder (``$EXITPLAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/exitplan``,
 else ``~/.cache/exitplan``); it holds only what a report holds, which never includes a secret value.
 """

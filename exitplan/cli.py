@@ -7,6 +7,7 @@ Exit codes: 0 done (unreadable input files are reported, not fatal); 1 a gate fa
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import time
 import traceback
@@ -36,6 +37,20 @@ def _shared_options(command):
             multiple=True,
             type=click.Path(file_okay=False, path_type=Path),
             help="Directory of extra or overriding catalogs (repeatable).",
+        ),
+        click.option(
+            "--var-file",
+            "var_files",
+            multiple=True,
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Terraform variables file, as `terraform plan -var-file` (repeatable; later ones win).",
+        ),
+        click.option(
+            "--var",
+            "var_values",
+            multiple=True,
+            metavar="NAME=VALUE",
+            help="Terraform variable, as `terraform plan -var` (repeatable; beats --var-file and TF_VAR_).",
         ),
         click.option("--quiet", "-q", is_flag=True, help="Print only results and errors."),
         click.option(
@@ -76,9 +91,13 @@ def _errors_as_exit_codes(command):
     return wrapper
 
 
-def _run_scan(paths, config_path, catalog_dirs, quiet, no_progress, no_cache=False):
+def _run_scan(
+    paths, config_path, catalog_dirs, quiet, no_progress, no_cache=False, var_files=(), var_values=()
+):
     from .api import scan
+    from .terraform.variables import read_variable_inputs
 
+    variables = read_variable_inputs(var_files, var_values, os.environ)
     stdin_text = None
     if "-" in paths:
         stdin_text = sys.stdin.read()
@@ -92,6 +111,7 @@ def _run_scan(paths, config_path, catalog_dirs, quiet, no_progress, no_cache=Fal
         stdin_text=stdin_text,
         catalog_dirs=catalog_dirs,
         use_cache=not no_cache,
+        variables=variables,
     )
     if show_progress:
         click.echo(
@@ -138,12 +158,24 @@ def main():
 @_shared_options
 @_errors_as_exit_codes
 def scan(
-    paths, fmt, output, fail_under, strict, config_path, catalog_dirs, quiet, no_cache, no_progress, debug
+    paths,
+    fmt,
+    output,
+    fail_under,
+    strict,
+    config_path,
+    catalog_dirs,
+    var_files,
+    var_values,
+    quiet,
+    no_cache,
+    no_progress,
+    debug,
 ):
     """Scan PATHs (default: .) and report resources, edges, workloads and scores."""
     from .render import report_formats
 
-    report = _run_scan(paths, config_path, catalog_dirs, quiet, no_progress, no_cache)
+    report = _run_scan(paths, config_path, catalog_dirs, quiet, no_progress, no_cache, var_files, var_values)
     text = report_formats.render(report, fmt)
     _emit(text, output)
     problems = _input_problems(report)
@@ -169,11 +201,24 @@ def scan(
 )
 @_shared_options
 @_errors_as_exit_codes
-def graph(paths, fmt, workload, output, config_path, catalog_dirs, quiet, no_cache, no_progress, debug):
+def graph(
+    paths,
+    fmt,
+    workload,
+    output,
+    config_path,
+    catalog_dirs,
+    var_files,
+    var_values,
+    quiet,
+    no_cache,
+    no_progress,
+    debug,
+):
     """Print the dependency graph across Terraform and Kubernetes."""
     from .render import diagram
 
-    report = _run_scan(paths, config_path, catalog_dirs, quiet, no_progress, no_cache)
+    report = _run_scan(paths, config_path, catalog_dirs, quiet, no_progress, no_cache, var_files, var_values)
     _emit(diagram.render(report, fmt, workload), output)
 
 
@@ -198,7 +243,19 @@ def graph(paths, fmt, workload, output, config_path, catalog_dirs, quiet, no_cac
 @_shared_options
 @_errors_as_exit_codes
 def plan(
-    paths, target, out_dir, check, plan_date, config_path, catalog_dirs, quiet, no_cache, no_progress, debug
+    paths,
+    target,
+    out_dir,
+    check,
+    plan_date,
+    config_path,
+    catalog_dirs,
+    var_files,
+    var_values,
+    quiet,
+    no_cache,
+    no_progress,
+    debug,
 ):
     """Write EXIT-PLAN.md, workloads/<name>.md and exitplan.json for a target."""
     from .knowledge.targets import load_target
@@ -206,7 +263,7 @@ def plan(
     from .render.writer import check_plan, write_plan
 
     chosen = load_target(target, _catalog_dirs(paths, config_path, catalog_dirs))
-    report = _run_scan(paths, config_path, catalog_dirs, quiet, no_progress, no_cache)
+    report = _run_scan(paths, config_path, catalog_dirs, quiet, no_progress, no_cache, var_files, var_values)
     files = plan_documents(report, chosen, date=plan_date.date().isoformat() if plan_date else None)
     if check:
         result = check_plan(out_dir, files)
@@ -232,12 +289,16 @@ def plan(
 @click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True)
 @_shared_options
 @_errors_as_exit_codes
-def targets(name, paths, fmt, config_path, catalog_dirs, quiet, no_cache, no_progress, debug):
+def targets(
+    name, paths, fmt, config_path, catalog_dirs, var_files, var_values, quiet, no_cache, no_progress, debug
+):
     """List the target catalogs, or show one (with its coverage of PATHs when given)."""
     from .render import targets_view
 
     report = (
-        _run_scan(paths, config_path, catalog_dirs, quiet, no_progress, no_cache) if name and paths else None
+        _run_scan(paths, config_path, catalog_dirs, quiet, no_progress, no_cache, var_files, var_values)
+        if name and paths
+        else None
     )
     dirs = _catalog_dirs(paths, config_path, catalog_dirs)
     click.echo(targets_view.render(name, dirs, report, fmt), nl=False)

@@ -70,6 +70,22 @@ class Reference:
     kind: str = "reference"
 
 
+@dataclass(frozen=True, order=True)
+class Condition:
+    """A ``count``/``for_each`` that gives no instance with the values in the code (``count =
+    var.enable_search ? 1 : 0`` with the default ``false``): the block is in the code, switched off.
+
+    ``expression`` is its source text, ``file``/``line`` where it is written; ``variables`` names what
+    switches it, as the root module's variables (``var.enable_search``) where the chain of module inputs
+    leads there.
+    """
+
+    expression: str
+    file: str
+    line: int
+    variables: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Resource:
     id: str
@@ -99,6 +115,12 @@ class Resource:
     expanded: bool = True
     #: Values that came from another file than ``file`` (a kustomize patch or component): path → where.
     origins: Mapping[Path, Location] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    #: Set when the block has no instance with the values in the code (its own ``count``/``for_each``,
+    #: or that of the module call it is inside): one unexpanded record stands for what enabling it adds.
+    conditional: Condition | None = None
+    #: Set when the block's own ``count``/``for_each`` cannot be known without Terraform (a required
+    #: variable without a default): the expression and what it depends on.
+    unexpanded: Condition | None = None
 
     @property
     def location(self) -> Location:
@@ -245,6 +267,9 @@ class Finding:
     waiver_reason: str | None = None
     #: ``inferred`` when the finding comes from a setting that names the service, not from its resource
     confidence: str = "explicit"
+    #: On a resource that is switched off in the code (``Resource.conditional``): it does not lower the
+    #: score, only ``score_if_enabled``.
+    conditional: bool = False
 
     @property
     def location(self) -> Location:

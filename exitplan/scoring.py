@@ -6,6 +6,11 @@ the findings list shows how many places carry each. Grade: A ≥ 85, B ≥ 70,
 C ≥ 50, D ≥ 30, E below. Effort is a documented estimate from the findings, not a promise:
 each finding adds its weight in effort points, each stateful resource 10 more; points map to
 S (< 25), M (< 60), L (< 120), XL.
+
+A resource switched off in the code (``Resource.conditional``: ``count = var.enable_x ? 1 : 0`` with
+the default ``false``) is not deployed as the code stands: its findings carry ``conditional`` and lower
+only ``score_if_enabled`` (every condition taken as true); state, effort and exposure are those of what
+the code deploys.
 """
 
 from __future__ import annotations
@@ -48,10 +53,20 @@ class WorkloadScore:
     effort_points: int
     exposure: Exposure
     data_store: DataStore | None = None  # the data-store role its anchor plays, with the evidence
+    #: The score with every condition in the code taken as true (conditional findings counted too).
+    score_if_enabled: int = 100
+    #: Member ids switched off in the code (``Resource.conditional``).
+    conditional: tuple[str, ...] = ()
 
     @property
     def active(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if not f.waived)
+        """The findings that count: neither waived nor on a resource switched off in the code."""
+        return tuple(f for f in self.findings if not f.waived and not f.conditional)
+
+    @property
+    def optional(self) -> tuple[Finding, ...]:
+        """Unwaived findings on resources switched off in the code: what enabling them adds."""
+        return tuple(f for f in self.findings if not f.waived and f.conditional)
 
     @property
     def waived(self) -> tuple[Finding, ...]:
@@ -69,6 +84,16 @@ def run_rules(resources: Sequence[Resource], context: RuleContext, config: Confi
         for rule in enabled:
             findings.extend(rule.check(resource, context))
     return sorted(set(findings))
+
+
+def mark_conditional(findings: Iterable[Finding], resources: Mapping[str, Resource]) -> list[Finding]:
+    """Findings on resources switched off in the code carry ``conditional``."""
+    return [
+        replace(f, conditional=True)
+        if f.resource in resources and resources[f.resource].conditional is not None
+        else f
+        for f in findings
+    ]
 
 
 def apply_waivers(
@@ -104,9 +129,11 @@ def score_workloads(
         by_resource[finding.resource].append(finding)
     scores = []
     for workload in workloads:
-        members = [resources[rid] for rid in workload.resources]
+        everything = [resources[rid] for rid in workload.resources]
+        members = [r for r in everything if r.conditional is None]
         own = tuple(sorted(f for rid in workload.resources for f in by_resource.get(rid, ())))
-        active = [f for f in own if not f.waived]
+        enabled = [f for f in own if not f.waived]
+        active = [f for f in enabled if not f.conditional]
         score = max(0, 100 - deduction(active))
         stateful = [r for r in members if r.stateful]
         points = sum(f.weight for f in active) + 10 * len(stateful)
@@ -122,6 +149,8 @@ def score_workloads(
                 effort_points=points,
                 exposure=exposure(members, jurisdictions),
                 data_store=store,
+                score_if_enabled=max(0, 100 - deduction(enabled)),
+                conditional=tuple(r.id for r in everything if r.conditional is not None),
             )
         )
     return tuple(scores)
@@ -135,12 +164,17 @@ def deduction(findings: Sequence[Finding]) -> int:
     return sum(heaviest.values())
 
 
-def estate_score(scores: Sequence[WorkloadScore]) -> int:
-    """The mean of the workload scores, weighted by the number of resources each one moves."""
-    total = sum(len(s.workload.resources) for s in scores)
+def estate_score(scores: Sequence[WorkloadScore], if_enabled: bool = False) -> int:
+    """The mean of the workload scores, weighted by the number of resources each one moves: those the
+    code deploys, or (``if_enabled``) every resource with ``score_if_enabled``."""
+
+    def weight(s: WorkloadScore) -> int:
+        return len(s.workload.resources) - (0 if if_enabled else len(s.conditional))
+
+    total = sum(weight(s) for s in scores)
     if not total:
         return 100
-    return round(sum(s.score * len(s.workload.resources) for s in scores) / total)
+    return round(sum((s.score_if_enabled if if_enabled else s.score) * weight(s) for s in scores) / total)
 
 
 #: Stateful, but artefacts rebuilt or copied as digital assets rather than a workload's own data.

@@ -17,6 +17,25 @@ def _drop_none(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if v is not None}
 
 
+def _condition(condition, reason: str | None = None) -> dict[str, Any] | None:
+    if condition is None:
+        return None
+    return _drop_none(
+        {
+            "expression": condition.expression,
+            "file": condition.file,
+            "line": condition.line,
+            "variables": list(condition.variables),
+            "reason": reason,
+        }
+    )
+
+
+def _unknown_reason(condition) -> str:
+    needs = ", ".join(condition.variables)
+    return f"the number of instances is not known without Terraform{f' (needs {needs})' if needs else ''}"
+
+
 def report_dict(report: ScanReport, plan: Plan | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "schema": SCHEMA,
@@ -51,6 +70,10 @@ def report_dict(report: ScanReport, plan: Plan | None = None) -> dict[str, Any]:
                     "interface": r.interface,
                     "lockin": r.lockin,
                     "expanded": None if r.expanded else False,
+                    "conditional": _condition(r.conditional),
+                    "unexpanded": _condition(r.unexpanded, _unknown_reason(r.unexpanded))
+                    if r.unexpanded
+                    else None,
                 }
             )
             for r in report.resources
@@ -81,6 +104,7 @@ def report_dict(report: ScanReport, plan: Plan | None = None) -> dict[str, Any]:
                 "state": s.state,
                 **({"data_store": data_store_json(s.data_store)} if s.data_store else {}),
                 "score": s.score,
+                "score_if_enabled": s.score_if_enabled,
                 "grade": s.grade,
                 "effort": s.effort,
                 "effort_points": s.effort_points,
@@ -104,6 +128,7 @@ def report_dict(report: ScanReport, plan: Plan | None = None) -> dict[str, Any]:
                             "waived": f.waived,
                             "waiver_reason": f.waiver_reason,
                             "confidence": "inferred" if f.confidence == "inferred" else None,
+                            "conditional": True if f.conditional else None,
                         }
                     )
                     for f in s.findings
@@ -115,6 +140,7 @@ def report_dict(report: ScanReport, plan: Plan | None = None) -> dict[str, Any]:
             "resources": len(report.resources),
             "workloads": len(report.workloads),
             "score": report.score,
+            "score_if_enabled": report.score_if_enabled,
             "by_cloud": dict(sorted(Counter(r.cloud or "none" for r in report.resources).items())),
             "inputs_by_status": dict(sorted(Counter(i.status for i in report.inputs).items())),
             "unclassified": report.coverage,

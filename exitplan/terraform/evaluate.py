@@ -74,7 +74,8 @@ class Evaluator:
             condition = self._eval(expr.condition, scope)
             if condition is SECRET:
                 return SECRET
-            if not isinstance(condition, bool):
+            condition = as_bool(condition)
+            if condition is None:
                 return Unknown(expr.text)
             return self._eval(expr.then if condition else expr.otherwise, scope)
         if isinstance(expr, Operation):
@@ -135,8 +136,8 @@ class Evaluator:
                 bound[expr.key_var] = key
             inner = scope.bind(**bound)
             if expr.condition is not None:
-                keep = self._eval(expr.condition, inner)
-                if not isinstance(keep, bool):
+                keep = as_bool(self._eval(expr.condition, inner))
+                if keep is None:
                     return Unknown(expr.text)
                 if not keep:
                     continue
@@ -303,15 +304,16 @@ def _apply_operator(operator: str, operands: list) -> Any:
     if len(operands) == 1:
         (value,) = operands
         if operator == "!":
-            if not isinstance(value, bool):
+            if as_bool(value) is None:
                 raise TypeError()
-            return not value
+            return not as_bool(value)
         if operator == "-":
             return -value
         raise TypeError()
     left, right = operands
     if operator in ("&&", "||"):
-        if not isinstance(left, bool) or not isinstance(right, bool):
+        left, right = as_bool(left), as_bool(right)
+        if left is None or right is None:
             raise TypeError()
         return (left and right) if operator == "&&" else (left or right)
     if operator == "==":
@@ -336,6 +338,14 @@ def _apply_operator(operator: str, operands: list) -> Any:
     if isinstance(result, float) and result.is_integer():
         return int(result)
     return result
+
+
+def as_bool(value: Any) -> bool | None:
+    """A value where Terraform wants a bool: ``"true"``/``"false"`` convert, as Terraform converts them
+    (a variable without a type, a ``-var`` or ``TF_VAR_`` value); None for anything else."""
+    if isinstance(value, bool):
+        return value
+    return {"true": True, "false": False}.get(value) if isinstance(value, str) else None
 
 
 def _number(value: Any) -> int | float:

@@ -27,7 +27,8 @@ def instance_key(key: Any) -> str:
 
 
 def expand(body: Body, scope: Any, evaluate: Callable[[Expr, Any], Any]) -> list[tuple[Any, dict]] | None:
-    """The instance keys of a block with their ``each``/``count`` bindings; None when unknown.
+    """The instance keys of a block with their ``each``/``count`` bindings; None when unknown, and an
+    empty list when the block has no instance (``count = 0``, ``for_each = {}``).
 
     ``evaluate(expr, scope)`` evaluates the ``count``/``for_each`` expression.
     """
@@ -37,6 +38,8 @@ def expand(body: Body, scope: Any, evaluate: Callable[[Expr, Any], Any]) -> list
         value = evaluate(count.expr, scope)
         if isinstance(value, bool):
             value = int(value)
+        if isinstance(value, str) and value.isdigit():
+            value = int(value)  # Terraform converts a string count, as from a -var or TF_VAR_ value
         if not isinstance(value, int) or value < 0 or value > MAX_INSTANCES:
             return None
         return [(index, {"count": {"index": index}}) for index in range(value)]

@@ -1,7 +1,10 @@
 """Module instances: one module definition evaluated with its inputs bound.
 
 The root module of a configuration is one instance; each module call creates one instance per
-``count``/``for_each`` key (or one unexpanded instance when the keys are unknown). Children and outputs
+``count``/``for_each`` key (or one unexpanded instance when the keys are unknown). A call whose
+``count``/``for_each`` gives no key has no instance, as in Terraform (its outputs are ``[]`` or ``{}``),
+and one *dormant* instance besides: evaluated like an unknown key, so that what enabling the call adds
+is still read and reported as conditional. Children and outputs
 are built lazily and cached, so a module's inputs may use another module's outputs; cycles end in
 ``Unknown``.
 """
@@ -55,6 +58,13 @@ class Children:
     mode: str  # "single" | "count" | "for_each" | "unknown" | "unresolved" | "busy"
     instances: list[ModuleInstance] = field(default_factory=list)
     call: Declared | None = None
+    #: The one dormant instance of a call whose count/for_each gives no key.
+    dormant: list[ModuleInstance] = field(default_factory=list)
+
+    @property
+    def walked(self) -> list[ModuleInstance]:
+        """The instances whose contents are reported: the real ones, else the dormant one."""
+        return self.instances or self.dormant
 
 
 @dataclass(eq=False)
@@ -66,6 +76,8 @@ class ModuleInstance:
     call: Declared | None = None
     call_scope: Scope | None = None
     expanded: bool = True
+    #: For a dormant instance and everything inside it: the dormant instance whose call has no key.
+    switched_off_at: ModuleInstance | None = field(default=None, repr=False)
     variables: dict[str, Any] = field(default_factory=dict)
     providers: dict[str, Any] = field(default_factory=dict)
     scope: Scope = field(init=False)
@@ -153,23 +165,32 @@ class ModuleInstance:
         mode = "count" if "count" in attrs else "for_each" if "for_each" in attrs else "single"
         if expansion is None:
             mode, expansion = "unknown", [(None, UNKNOWN_BINDINGS)]
-        instances = []
-        for key, bindings in expansion:
-            call_scope = self.scope.bind(**bindings)
-            instances.append(
-                ModuleInstance(
-                    self.context,
-                    definition,
-                    (*self.steps, (call.name, key)),
-                    self,
-                    call,
-                    call_scope,
-                    expanded=self.expanded and mode != "unknown",
-                    variables=self._inputs(call, definition, call_scope),
-                    providers=self._passed_providers(call),
-                )
-            )
+        if not expansion:
+            dormant = self._instance(call, definition, None, UNKNOWN_BINDINGS, expanded=False)
+            dormant.switched_off_at = dormant.switched_off_at or dormant
+            return Children(mode, [], call, [dormant])
+        instances = [
+            self._instance(call, definition, key, bindings, expanded=mode != "unknown")
+            for key, bindings in expansion
+        ]
         return Children(mode, instances, call)
+
+    def _instance(
+        self, call: Declared, definition: ModuleDef, key: Any, bindings: dict, expanded: bool
+    ) -> ModuleInstance:
+        call_scope = self.scope.bind(**bindings)
+        return ModuleInstance(
+            self.context,
+            definition,
+            (*self.steps, (call.name, key)),
+            self,
+            call,
+            call_scope,
+            expanded=self.expanded and expanded,
+            switched_off_at=self.switched_off_at,
+            variables=self._inputs(call, definition, call_scope),
+            providers=self._passed_providers(call),
+        )
 
     def _calls_itself(self, definition: ModuleDef) -> bool:
         instance: ModuleInstance | None = self

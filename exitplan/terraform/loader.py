@@ -2,8 +2,9 @@
 
 Every directory of ``.tf`` files is a module; a directory that no other scanned directory calls as a
 local module is a root, i.e. a configuration. Each root is evaluated from its variables (defaults <
-``terraform.tfvars`` < ``terraform.tfvars.json`` < ``*.auto.tfvars`` in lexical order), following local
-modules and the modules ``terraform init`` downloaded (``.terraform/modules/modules.json``).
+``TF_VAR_`` < ``terraform.tfvars`` < ``terraform.tfvars.json`` < ``*.auto.tfvars`` in lexical order <
+``--var-file`` < ``--var``, see ``variables.py``), following local modules and the modules
+``terraform init`` downloaded (``.terraform/modules/modules.json``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .modules import ModuleDef, ParsedFile, build_module, directory_of, effectiv
 from .resources import instance_resources, is_literal_source
 from .scope import SECRET, Scope
 from .secrets import SecretBook
+from .variables import NO_INPUTS, VariableInputs, external_values
 
 FORMATS = ("terraform", "terraform-json", "tfvars")
 
@@ -33,7 +35,7 @@ def is_local_source(source: str) -> bool:
     return source.startswith(("./", "../")) or source in (".", "..")
 
 
-def load(discovery: Discovery) -> LoadResult:
+def load(discovery: Discovery, variables: VariableInputs = NO_INPUTS) -> LoadResult:
     parsed = [parse_source(source) for source in discovery.of_format(*FORMATS)]
     code: dict[str, list[ParsedFile]] = {}
     tfvars: dict[str, list[ParsedFile]] = {}
@@ -47,7 +49,7 @@ def load(discovery: Discovery) -> LoadResult:
     configurations: list[Configuration] = []
     resources: list[Resource] = []
     for root in root_directories(modules):
-        found, note = _load_root(root, modules[root], tfvars.get(root, []), downloads)
+        found, note = _load_root(root, modules[root], tfvars.get(root, []), downloads, variables)
         configurations.append(Configuration(root, "terraform", "terraform-root", note))
         resources.extend(found)
     inputs = [item.input for item in parsed] + downloads.inputs
@@ -72,7 +74,7 @@ def _join(directory: str, relative: str) -> str:
 
 
 def _load_root(
-    root: str, module: ModuleDef, tfvars: list[ParsedFile], downloads: Downloads
+    root: str, module: ModuleDef, tfvars: list[ParsedFile], downloads: Downloads, inputs: VariableInputs
 ) -> tuple[list[Resource], str | None]:
     """The configuration's resources, and a note when reference following ran out of its budget."""
     book = SecretBook()
@@ -85,7 +87,7 @@ def _load_root(
         return downloads.module_at(directory) if directory else None
 
     context = Context(root, evaluator, resolve, book.remember)
-    variables = root_variables(module, tfvars, evaluator, book)
+    variables = root_variables(module, tfvars, evaluator, book, inputs)
     instance = ModuleInstance(context, module, variables=variables)
     found = [dataclasses.replace(r, attributes=book.scrub(r.attributes)) for r in _walk(instance, book)]
     note = None
@@ -102,7 +104,7 @@ def _load_root(
 def _walk(instance: ModuleInstance, book: SecretBook) -> Iterator[Resource]:
     yield from instance_resources(instance, book)
     for name in instance.module.calls:
-        for child in instance.children(name).instances:
+        for child in instance.children(name).walked:
             yield from _walk(child, book)
 
 
@@ -116,18 +118,30 @@ def _tfvars_order(item: ParsedFile) -> tuple[int, str]:
 
 
 def root_variables(
-    module: ModuleDef, tfvars: list[ParsedFile], evaluator: Evaluator, book: SecretBook
+    module: ModuleDef,
+    tfvars: list[ParsedFile],
+    evaluator: Evaluator,
+    book: SecretBook,
+    inputs: VariableInputs = NO_INPUTS,
 ) -> dict:
     values: dict = {}
     for name, variable in module.variables.items():
         values[name] = (
             evaluator.evaluate(variable.default, Scope()) if variable.default else Unknown(f"var.{name}")
         )
+    declared = {name: variable.type for name, variable in module.variables.items()}
+    external = list(external_values(inputs, declared, lambda expr: evaluator.evaluate(expr, Scope())))
+    for layer, name, value in external:
+        if layer == 0:
+            values[name] = value
     auto = [f for f in tfvars if f.body is not None and _is_auto_loaded(f.source.rel)]
     for item in sorted(auto, key=_tfvars_order):
         for attr in item.body.attributes.values():
             if attr.name in module.variables:
                 values[attr.name] = evaluator.evaluate(attr.expr, Scope())
+    for layer, name, value in external:
+        if layer == 1:
+            values[name] = value
     for name, variable in module.variables.items():
         if variable.sensitive or is_secret_key(name):
             book.remember(values[name])

@@ -21,6 +21,7 @@ class Variable:
     name: str
     default: Expr | None
     sensitive: bool
+    type: str | None = None  # the type constraint's source text
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,13 @@ class ModuleDef:
             elif block.type == "variable" and len(labels) == 1:
                 default = block.body.attributes.get("default")
                 sensitive = _literal_true(block.body.attributes.get("sensitive"))
-                self.variables[labels[0]] = Variable(labels[0], default.expr if default else None, sensitive)
+                constraint = block.body.attributes.get("type")
+                self.variables[labels[0]] = Variable(
+                    labels[0],
+                    default.expr if default else None,
+                    sensitive,
+                    constraint.expr.text if constraint else None,
+                )
             elif block.type == "locals":
                 for attr in block.body.attributes.values():
                     self.locals[attr.name] = attr.expr

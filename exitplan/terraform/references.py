@@ -139,7 +139,7 @@ class Resolver:
         if output is None:
             return None
         children = instance.children(first)
-        if children.instances and output in children.instances[0].module.outputs:
+        if children.walked and output in children.walked[0].module.outputs:
             return output
         return None
 
@@ -182,9 +182,9 @@ class Resolver:
             if children.call is None:
                 return set()
             return {(instance.steps, f"module.{name}", "module-output")}
-        if not children.instances:
+        if not children.walked:
             return set()
-        child = children.instances[0]
+        child = children.walked[0]
         output = self._detail(traversal, instance, "module", name)
         names = [output] if output is not None else list(child.module.outputs)
         found: set[Target] = set()
@@ -199,7 +199,7 @@ class Resolver:
         if children.mode == "unresolved":
             return {(instance.steps, f"module.{name}", "depends_on")} if children.call else set()
         found: set[Target] = set()
-        for child in children.instances[:1]:
+        for child in children.walked[:1]:
             for address in child.module.resources:
                 found.add((child.steps, address, "depends_on"))
             for call_name in child.module.calls:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..model import Path, Resource, Unknown
+from ..model import Condition, Path, Resource, Unknown
 from ..secrets import is_secret_key
+from .conditions import block_condition, dormant_condition
 from .expand import UNKNOWN_BINDINGS, expand, instance_key
 from .expressions import traversals
 from .hcl import Body, Literal
@@ -91,10 +92,13 @@ def instance_resources(instance: ModuleInstance, book: SecretBook) -> Iterator[R
     context = instance.context
     reader = BodyReader(instance, book)
     module_path = instance.prefix.removesuffix(".") or None
+    around = dormant_condition(instance)
     for address, declared in instance.module.resources.items():
         expansion = expand(declared.block.body, instance.scope, context.evaluator.evaluate)
-        expanded = expansion is not None and instance.expanded
-        for key, bindings in expansion if expansion is not None else [(None, UNKNOWN_BINDINGS)]:
+        expanded = bool(expansion) and instance.expanded
+        conditional = around or (block_condition(declared, instance) if expansion == [] else None)
+        unknown = block_condition(declared, instance) if expansion is None else None
+        for key, bindings in expansion or [(None, UNKNOWN_BINDINGS)]:
             scope = instance.scope.bind(**bindings)
             attributes, lines = reader.read(declared.block.body, scope, meta=True)
             full = instance.prefix + address + instance_key(key)
@@ -110,18 +114,27 @@ def instance_resources(instance: ModuleInstance, book: SecretBook) -> Iterator[R
                 expanded,
                 instance.region_for(declared, attributes),
                 book,
+                conditional,
+                unknown,
             )
     for name in instance.module.calls:
         children = instance.children(name)
         if children.mode == "unresolved" and children.call is not None:
-            yield _unresolved_module(instance, children.call, reader, book, module_path)
+            yield _unresolved_module(instance, children.call, reader, book, module_path, around)
 
 
 def _unresolved_module(
-    instance: ModuleInstance, call: Declared, reader: BodyReader, book: SecretBook, module_path: str | None
+    instance: ModuleInstance,
+    call: Declared,
+    reader: BodyReader,
+    book: SecretBook,
+    module_path: str | None,
+    around: Condition | None,
 ) -> Resource:
     body = call.block.body
     expansion = expand(body, instance.scope, instance.context.evaluator.evaluate)
+    conditional = around or (block_condition(call, instance) if expansion == [] else None)
+    unknown = block_condition(call, instance) if expansion is None else None
     scope = instance.scope.bind(**UNKNOWN_BINDINGS)
     attributes, lines = reader.read(body, scope, meta=True)
     for key in ("source", "version"):
@@ -140,6 +153,8 @@ def _unresolved_module(
         expanded,
         None,
         book,
+        conditional,
+        unknown,
     )
 
 
@@ -154,6 +169,8 @@ def _record(
     expanded: bool,
     region: str | None,
     book: SecretBook,
+    conditional: Condition | None = None,
+    unexpanded: Condition | None = None,
 ) -> Resource:
     return Resource(
         id=f"{configuration}#{address}",
@@ -170,6 +187,8 @@ def _record(
         lines=lines,
         references=references,
         expanded=expanded,
+        conditional=conditional,
+        unexpanded=unexpanded,
     )
 
 
