@@ -43,9 +43,11 @@ def table(report: ScanReport) -> str:
     ]
     inputs = ", ".join(f"{n} {status}" for status, n in sorted(statuses.items()))
     lines.append("")
+    optional = sum(1 for r in report.resources if r.conditional is not None)
     lines.append(
         f"{len(report.resources)} resources, {len(report.edges)} edges, {len(report.workloads)} workloads; "
         f"inputs: {inputs or 'none'}; estate score {report.score}"
+        + (f" ({report.score_if_enabled} with the {optional} optional resources enabled)" if optional else "")
     )
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
@@ -64,8 +66,9 @@ def markdown(report: ScanReport) -> str:
     lines += ["", "## Findings", "", "| Rule | Resource | Where | Message |", "|---|---|---|---|"]
     for f in report.findings:
         if not f.waived:
+            optional = " (optional in the code: does not lower the score)" if f.conditional else ""
             lines.append(
                 f"| {f.rule} | {code(f.resource, in_table=True)} | {code(f'{f.file}:{f.line}', in_table=True)} "
-                f"| {cell(f.message)} |"
+                f"| {cell(f.message + optional)} |"
             )
     return "\n".join(lines) + "\n"

@@ -15,6 +15,7 @@ from ..model import REDACTED
 from ..plan import Plan
 from ..rules import BY_ID
 from ..scoring import WorkloadScore
+from .optional_view import workload_optional
 
 #: Weeks of work per effort size, as a range: the basis of the time-to-exit estimate.
 EFFORT_WEEKS = {"S": (1, 2), "M": (2, 4), "L": (4, 8), "XL": (8, 16)}
@@ -42,6 +43,7 @@ def workload_view(report: ScanReport, plan: Plan, score: WorkloadScore, needs, p
         "used_by": sorted(w for w, deps in needs.items() if workload.id in deps),
         "findings": findings_view(score, waived=False),
         "waived": findings_view(score, waived=True),
+        "optional": workload_optional(report, score),
         "exposure": score.exposure,
         "diagram": _workload_mermaid(report, score),
         "procedures": _steps(report, plan, score, procedures),
@@ -63,6 +65,7 @@ def _resource_row(report: ScanReport, plan: Plan, rid: str) -> dict[str, Any]:
         "interface": resource.interface or "",
         "where": f"{resource.file}:{resource.line}",
         "stateful": resource.stateful,
+        "optional": resource.conditional is not None,
         "wave": plan.wave_of(rid),
         "offering": (mapping.offering if mapping else None) or "",
         "instead": (mapping.instead if mapping else None) or "",
@@ -163,10 +166,13 @@ def _steps(report: ScanReport, plan: Plan, score: WorkloadScore, procedures) -> 
                 "ids": [],
                 "phases": procedure.steps,
                 "wave": 0,
+                "optional": [],
             },
         )
         group["resources"].append(resource.address)
         group["ids"].append(rid)
+        if resource.conditional is not None:
+            group["optional"].append(resource.address)
         group["wave"] = max(group["wave"], plan.wave_of(rid) or 0)
     for group in groups.values():
         group["fill"] = _placeholders(report.resource(group["ids"][0])) if len(group["ids"]) == 1 else {}
@@ -175,6 +181,7 @@ def _steps(report: ScanReport, plan: Plan, score: WorkloadScore, procedures) -> 
         {
             **group,
             "resources": sorted(group["resources"]),
+            "optional": sorted(group["optional"]),
             "phases": [
                 {
                     "name": phase,
@@ -321,7 +328,12 @@ def _resilience(report: ScanReport, score: WorkloadScore) -> dict[str, Any]:
     )
     data = []
     for resource in members:
-        if resource.service_kind in _DATA_STORES and resource.stateful and not resource.is_data_source:
+        if (
+            resource.service_kind in _DATA_STORES
+            and resource.stateful
+            and not resource.is_data_source
+            and resource.conditional is None
+        ):
             shown = [word(resource.attributes.get(key)) for key, word in _RESILIENCE.items()]
             data.append(f"{resource.address}: {', '.join(w for w in shown if w) or 'none in the code'}")
     return {

@@ -79,6 +79,10 @@ def _result(finding: Finding, index: dict[str, int], prefix: str) -> dict:
         ],
         "partialFingerprints": {FINGERPRINT: fingerprint(finding)},
     }
+    if finding.conditional:
+        # on a resource switched off in the code: what enabling it would add, not a problem today
+        result["level"] = "note"
+        result["properties"] = {"conditional": True}
     if finding.waived:
         result["suppressions"] = [
             {"kind": "external", "status": "accepted", "justification": finding.waiver_reason or "waived"}

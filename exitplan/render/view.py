@@ -19,6 +19,7 @@ from ..knowledge.procedures import load_procedures
 from ..plan import Plan
 from ..rules import BY_ID
 from ..scoring import grade_of
+from .optional_view import estate_optional
 from .runbook_view import EFFORT_WEEKS, findings_view, workload_view
 
 BLOCKER_WEIGHT = 30
@@ -115,8 +116,8 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date) -> dict[
     sizes = Counter(s.effort for s in scores if s.workload.role != "platform")
     longest = max((EFFORT_WEEKS[s.effort] for s in scores), default=(0, 0))
     total = (sum(EFFORT_WEEKS[s.effort][0] for s in scores), sum(EFFORT_WEEKS[s.effort][1] for s in scores))
-    by_rule = Counter(f.rule for f in report.findings if not f.waived)
-    stateful = [r for r in report.resources if r.stateful and not r.is_data_source]
+    by_rule = Counter(f.rule for f in report.findings if not f.waived and not f.conditional)
+    stateful = [r for r in report.resources if r.stateful and not r.is_data_source and r.conditional is None]
     owners: dict[str, list[str]] = defaultdict(list)
     for s in scores:
         for rid in s.workload.resources:
@@ -237,4 +238,5 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date) -> dict[
         "traceability": plan_facts()["traceability"],
         "timeline": plan_facts()["switching_timeline"],
         "waived": [f for s in scores for f in findings_view(s, waived=True)],
+        "optional": estate_optional(report, scores, owned_by),
     }

@@ -90,3 +90,9 @@ variable "queue_workers" {
     output_prefix = string # key prefix the worker writes to in the assets bucket
   }))
 }
+
+variable "enable_product_search" {
+  description = "Serve catalogue search from an OpenSearch domain instead of PostgreSQL full-text search. Off until the search team's relevance tests pass; staging sets it in its tfvars."
+  type        = bool
+  default     = false
+}
