@@ -47,3 +47,32 @@ def test_state_classes():
     assert state_class(wl(redis_on_emptydir), [redis_on_emptydir], redis) == "ephemeral-state"
     assert recognise(web, [], stores) is None
     assert state_class(wl(web), [web]) == "stateless"
+
+
+def test_findings_on_conditional_members_lower_only_the_score_if_enabled():
+    from exitplan.model import Condition
+    from exitplan.scoring import estate_score, mark_conditional
+
+    flag = Condition("var.use_cosmos ? 1 : 0", "infra/data.tf", 2, ("var.use_cosmos",))
+    app = tf("azurerm_linux_web_app", "api", service_kind="paas-app")
+    cosmos = tf(
+        "azurerm_cosmosdb_account", "chat", stateful=True, service_kind="nosql-database", conditional=flag
+    )
+    by_id = {app.id: app, cosmos.id: cosmos}
+    workload = Workload("api", "api", "infra", "application", app.id, (app.id, cosmos.id))
+    findings = mark_conditional(
+        [Finding("EP102", app.id, "f", 1, "paas", 20), Finding("EP201", cosmos.id, "f", 2, "nosql", 35)],
+        by_id,
+    )
+    assert [f.conditional for f in findings] == [False, True]
+    (score,) = score_workloads([workload], by_id, findings, {})
+    assert (score.score, score.score_if_enabled, score.grade) == (80, 45, "B")
+    assert score.active == (findings[0],)
+    assert score.optional == (findings[1],)
+    # what is switched off holds no data yet and costs no effort
+    assert (score.state, score.effort_points) == ("stateless", 20)
+    assert score.exposure.data_locations == ()
+    assert score.conditional == (cosmos.id,)
+    # the estate counts the deployed resource only; if enabled, both
+    assert estate_score([score]) == 80
+    assert estate_score([score], if_enabled=True) == 45
