@@ -92,8 +92,19 @@ def _errors_as_exit_codes(command):
 
 
 def _run_scan(
-    paths, config_path, catalog_dirs, quiet, no_progress, no_cache=False, var_files=(), var_values=()
+    paths,
+    *,
+    config_path=None,
+    catalog_dirs=(),
+    quiet=False,
+    no_progress=False,
+    no_cache=False,
+    var_files=(),
+    var_values=(),
+    debug=False,
 ):
+    """Scan with the shared options (every command's ``**options``); --var-file/--var read here, so a
+    bad file is a usage error."""
     from .api import scan
     from .terraform.variables import read_variable_inputs
 
@@ -157,29 +168,15 @@ def main():
 @click.option("--strict", is_flag=True, help="Exit 1 when any input file could not be read.")
 @_shared_options
 @_errors_as_exit_codes
-def scan(
-    paths,
-    fmt,
-    output,
-    fail_under,
-    strict,
-    config_path,
-    catalog_dirs,
-    var_files,
-    var_values,
-    quiet,
-    no_cache,
-    no_progress,
-    debug,
-):
+def scan(paths, fmt, output, fail_under, strict, **options):
     """Scan PATHs (default: .) and report resources, edges, workloads and scores."""
     from .render import report_formats
 
-    report = _run_scan(paths, config_path, catalog_dirs, quiet, no_progress, no_cache, var_files, var_values)
+    report = _run_scan(paths, **options)
     text = report_formats.render(report, fmt)
     _emit(text, output)
     problems = _input_problems(report)
-    if problems and not quiet:
+    if problems and not options["quiet"]:
         click.echo(f"exitplan: {len(problems)} input file(s) could not be read:", err=True)
         for line in problems:
             click.echo(f"  {line}", err=True)
@@ -201,24 +198,11 @@ def scan(
 )
 @_shared_options
 @_errors_as_exit_codes
-def graph(
-    paths,
-    fmt,
-    workload,
-    output,
-    config_path,
-    catalog_dirs,
-    var_files,
-    var_values,
-    quiet,
-    no_cache,
-    no_progress,
-    debug,
-):
+def graph(paths, fmt, workload, output, **options):
     """Print the dependency graph across Terraform and Kubernetes."""
     from .render import diagram
 
-    report = _run_scan(paths, config_path, catalog_dirs, quiet, no_progress, no_cache, var_files, var_values)
+    report = _run_scan(paths, **options)
     _emit(diagram.render(report, fmt, workload), output)
 
 
@@ -242,28 +226,14 @@ def graph(
 )
 @_shared_options
 @_errors_as_exit_codes
-def plan(
-    paths,
-    target,
-    out_dir,
-    check,
-    plan_date,
-    config_path,
-    catalog_dirs,
-    var_files,
-    var_values,
-    quiet,
-    no_cache,
-    no_progress,
-    debug,
-):
+def plan(paths, target, out_dir, check, plan_date, **options):
     """Write EXIT-PLAN.md, workloads/<name>.md and exitplan.json for a target."""
     from .knowledge.targets import load_target
     from .render.documents import plan_documents
     from .render.writer import check_plan, write_plan
 
-    chosen = load_target(target, _catalog_dirs(paths, config_path, catalog_dirs))
-    report = _run_scan(paths, config_path, catalog_dirs, quiet, no_progress, no_cache, var_files, var_values)
+    chosen = load_target(target, _catalog_dirs(paths, options["config_path"], options["catalog_dirs"]))
+    report = _run_scan(paths, **options)
     files = plan_documents(report, chosen, date=plan_date.date().isoformat() if plan_date else None)
     if check:
         result = check_plan(out_dir, files)
@@ -271,11 +241,11 @@ def plan(
             click.echo(f"exitplan: the plan in {out_dir} is stale:", err=True)
             click.echo(result.summary, err=True)
             sys.exit(1)
-        if not quiet:
+        if not options["quiet"]:
             click.echo(f"exitplan: the plan in {out_dir} is up to date")
         return
     result = write_plan(out_dir, files)
-    if not quiet:
+    if not options["quiet"]:
         click.echo(
             f"exitplan: wrote {len(result.written)} file(s) to {out_dir} ({len(result.unchanged)} unchanged)"
         )
@@ -289,18 +259,12 @@ def plan(
 @click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True)
 @_shared_options
 @_errors_as_exit_codes
-def targets(
-    name, paths, fmt, config_path, catalog_dirs, var_files, var_values, quiet, no_cache, no_progress, debug
-):
+def targets(name, paths, fmt, **options):
     """List the target catalogs, or show one (with its coverage of PATHs when given)."""
     from .render import targets_view
 
-    report = (
-        _run_scan(paths, config_path, catalog_dirs, quiet, no_progress, no_cache, var_files, var_values)
-        if name and paths
-        else None
-    )
-    dirs = _catalog_dirs(paths, config_path, catalog_dirs)
+    report = _run_scan(paths, **options) if name and paths else None
+    dirs = _catalog_dirs(paths, options["config_path"], options["catalog_dirs"])
     click.echo(targets_view.render(name, dirs, report, fmt), nl=False)
 
 

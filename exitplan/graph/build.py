@@ -15,6 +15,7 @@ import networkx as nx
 from ..model import Edge, Resource
 
 _INSTANCE_KEY = re.compile(r"\[[^\]]*\]")
+_LAST_KEY = re.compile(r"\[[^\]]*\]$")
 
 
 def base_address(address: str) -> str:
@@ -26,15 +27,22 @@ def terraform_reference_edges(resources: Sequence[Resource]) -> Iterator[Edge]:
     """Edges for the references the Terraform loader resolved, within each configuration.
 
     A reference names an address without instance keys where Terraform does (``aws_sqs_queue.jobs``
-    stands for every instance), so targets are looked up by exact address first, then by base address.
+    stands for every instance), so targets are looked up by exact address (or an instance of it) first,
+    then by base address.
     """
     by_address: dict[tuple[str, str], list[str]] = defaultdict(list)
     for resource in resources:
         if resource.source != "terraform":
             continue
         by_address[(resource.configuration, resource.address)].append(resource.id)
+        # the instances of one block in one module instance: module.w["a"].aws_sqs_queue.jobs[0]
+        # under module.w["a"].aws_sqs_queue.jobs, so that this module instance's reference finds
+        # its own instances, not those of the module's other instances
+        own = _LAST_KEY.sub("", resource.address)
+        if own != resource.address:
+            by_address[(resource.configuration, own)].append(resource.id)
         base = base_address(resource.address)
-        if base != resource.address:
+        if base not in (resource.address, own):
             by_address[(resource.configuration, base)].append(resource.id)
     for resource in resources:
         for reference in resource.references:
