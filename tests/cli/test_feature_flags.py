@@ -70,7 +70,7 @@ def test_findings_on_conditional_resources_are_flagged_and_do_not_lower_the_scor
     assert all("conditional" not in f for f in app["findings"])
     assert app["score"] == app["score_if_enabled"] == 70
     assert report["summary"]["score"] == 78
-    assert report["summary"]["score_if_enabled"] == 81
+    assert report["summary"]["score_if_enabled"] == 74
 
 
 def test_enabling_a_flag_with_var_counts_its_findings(report):
@@ -143,7 +143,7 @@ def test_the_plan_lists_optional_services_by_the_variable_that_switches_them(tmp
         "  - `azurerm_cosmosdb_account.chat` (nosql-database, stateful; chat) — `var.use_cosmos ? 1 : 0` at "
         "`infra/data.tf:2`; findings if enabled: EP201 " in plan
     )
-    assert "Scores if enabled: chat 52 (now 100); events 82 (now 100)." in plan
+    assert "Scores if enabled: chat 52 (now 100); cognitive-account-this 70 (now 100); events 82 (now 100)." in plan
     runbook = (out / "workloads" / "chat.md").read_text()
     assert "## Optional in the code" in runbook
     assert "with every one of them enabled this workload would score **52/100**" in runbook
