@@ -143,7 +143,10 @@ def test_the_plan_lists_optional_services_by_the_variable_that_switches_them(tmp
         "  - `azurerm_cosmosdb_account.chat` (nosql-database, stateful; chat) — `var.use_cosmos ? 1 : 0` at "
         "`infra/data.tf:2`; findings if enabled: EP201 " in plan
     )
-    assert "Scores if enabled: chat 52 (now 100); cognitive-account-this 70 (now 100); events 82 (now 100)." in plan
+    assert (
+        "Scores if enabled: chat 52 (now 100); cognitive-account-this 70 (now 100); events 82 (now 100)."
+        in plan
+    )
     runbook = (out / "workloads" / "chat.md").read_text()
     assert "## Optional in the code" in runbook
     assert "with every one of them enabled this workload would score **52/100**" in runbook
