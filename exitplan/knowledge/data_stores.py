@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from ..model import Location, Resource
@@ -86,7 +87,10 @@ def recognise(
         if not isinstance(container, Mapping):
             continue
         path = (*spec_path, "containers", index)
+        signals = _signals(container, services)
         for order, role in enumerate(catalog.roles):
+            if not _may_play(signals, role, catalog):
+                continue
             evidence = _evidence(resource, path, container, role, services, catalog)
             kinds = {e.kind for e in evidence}
             strong = "image" in kinds or _named_port(container, role)
@@ -99,6 +103,44 @@ def recognise(
                 store = _store(resource, spec, spec_path, container, role, evidence, catalog)
                 best = (rank, store)
     return best[1] if best else None
+
+
+@dataclass(frozen=True)
+class _Signals:
+    """What one container shows, gathered once, so that most roles are ruled out by a set lookup."""
+
+    words: frozenset[str]  # the image's repository name and tag suffix, port names
+    ports: frozenset[Any]
+    env: tuple[str, ...]
+    paths: tuple[str, ...]
+
+
+def _signals(container: Mapping[str, Any], services: Sequence[Resource]) -> _Signals:
+    words: set[str] = set()
+    image = container.get("image")
+    match = _IMAGE.match(image.strip()) if isinstance(image, str) else None
+    if match:
+        words.add(match.group("repo").rsplit("/", 1)[-1].lower())
+        words.add((match.group("tag") or "").lower().rsplit("-", 1)[-1])
+    ports: set[Any] = set()
+    listed = [p for p in container.get("ports") or [] if isinstance(p, Mapping)]
+    for service in services:
+        listed.extend(p for p in service.get("spec", "ports") or [] if isinstance(p, Mapping))
+    for port in listed:
+        ports.update((port.get("containerPort"), port.get("port"), port.get("targetPort")))
+        words.add(str(port.get("name") or "").lower())
+    env = tuple(i["name"] for i in container.get("env") or [] if isinstance(i, Mapping) and "name" in i)
+    mounts = [m.get("mountPath") for m in container.get("volumeMounts") or [] if isinstance(m, Mapping)]
+    tokens = [t for key in ("args", "command") for arg in container.get(key) or [] for t in _path_tokens(arg)]
+    return _Signals(frozenset(words), frozenset(ports), env, tuple(p for p in mounts + tokens if p))
+
+
+def _may_play(signals: _Signals, role: Role, catalog: DataStoreCatalog) -> bool:
+    if signals.words & (role.images | role.port_names) or signals.ports & role.ports:
+        return True
+    if role.env and any(isinstance(n, str) and _pattern(role.env).match(n) for n in signals.env):
+        return True
+    return any(isinstance(p, str) and _data_path_of(p, role) for p in signals.paths)
 
 
 def _evidence(
@@ -172,18 +214,23 @@ def _named_port(container: Mapping[str, Any], role: Role) -> bool:
 
 
 def _env_names(container: Mapping[str, Any], role: Role, catalog: DataStoreCatalog) -> list[str]:
+    if not role.env:
+        return []
+    client, server = _pattern(catalog.client_env), _pattern(role.env)
     names = []
     for item in container.get("env") or []:
         name = item.get("name") if isinstance(item, Mapping) else None
-        if not isinstance(name, str) or _matches(name, catalog.client_env):
-            continue
-        if _matches(name, role.env):
+        if isinstance(name, str) and server.match(name) and not client.match(name):
             names.append(name)
     return names
 
 
-def _matches(name: str, patterns: Iterable[str]) -> bool:
-    return any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
+@cache
+def _pattern(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One compiled expression for a list of ``NAME_*`` patterns (matching as ``fnmatchcase`` does)."""
+    if not patterns:
+        return re.compile(r"(?!)")
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns))
 
 
 def _path_tokens(arg: Any) -> list[str]:
