@@ -3,7 +3,7 @@
 Only git's plumbing reads the repository (`rev-parse`, `ls-tree`, `cat-file --batch`): blobs are written
 as stored, so no checkout runs — no hooks, no smudge or LFS filters, nothing from the tree is executed.
 Symbolic links are written as links (discovery treats them as it does in a work tree); submodules are
-left out. The caller removes the folder (`extracted` is a context manager that does).
+left out; an empty `.git` folder at the top makes the scan's boundary the repository, as in the work tree. The caller removes the folder (`extracted` is a context manager that does).
 """
 
 from __future__ import annotations
@@ -72,6 +72,9 @@ def extracted(path: Path, ref: str) -> Iterator[Revision]:
     try:
         tree = temp / "tree"
         _write_tree(top, commit_id, tree)
+        # an empty `.git` marks the tree as the work tree it was, so the scan's boundary (and the paths
+        # SARIF shows) are the repository's, as on the working-tree side; no git command ever runs there
+        (tree / ".git").mkdir(exist_ok=True)
         folder = tree / prefix if prefix else tree
         folder.mkdir(parents=True, exist_ok=True)  # PATH may not exist at REF: an empty estate
         yield Revision(commit_id, folder)

@@ -292,3 +292,50 @@ def test_names_from_the_inputs_are_escaped(tmp_path):
             assert len(re.split(r"(?<!\\)\|", line)) == 7  # five cells, whatever the names hold
     terminal = run(tmp_path / "base.json", tmp_path / "head.json", "--format", "table").stdout
     assert "\n# heading" not in terminal
+
+
+def test_base_ref_reads_modules_outside_path_inside_the_repository(tmp_path, monkeypatch):
+    """envs/prod calls ../../modules/queue: both sides read the module, so an unchanged estate is no change."""
+    repo = tmp_path / "repo"
+    (repo / "modules" / "queue").mkdir(parents=True)
+    (repo / "modules" / "queue" / "main.tf").write_text(
+        'variable "name" {}\n\nresource "aws_sqs_queue" "this" {\n  name = var.name\n}\n'
+    )
+    (repo / "envs" / "prod").mkdir(parents=True)
+    (repo / "envs" / "prod" / "main.tf").write_text(
+        'provider "aws" {\n  region = "eu-west-1"\n}\n\n'
+        'module "jobs" {\n  source = "../../modules/queue"\n  name   = "jobs"\n}\n\n'
+        'resource "aws_lambda_function" "worker" {\n  function_name = "worker"\n'
+        "  environment {\n    variables = { QUEUE = module.jobs.name }\n  }\n}\n"
+    )
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    monkeypatch.chdir(repo)
+    scanned = CliRunner().invoke(main, ["scan", "envs/prod", "--format", "json", "--no-cache"])
+    assert any("aws_sqs_queue.this" in r["id"] for r in json.loads(scanned.stdout)["resources"])
+    result = run("--base-ref", "HEAD", "envs/prod", "--format", "json", "--no-cache")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["changed"], data["added"], data["removed"]) == ([], [], [])
+
+
+WAIVER = 'waivers:\n  - rule: EP301\n    resource: "*order_events*"\n    reason: SQS until the broker move.\n'
+
+
+def test_scan_options_apply_to_both_sides(tmp_path):
+    config = tmp_path / "exitplan.yaml"
+    config.write_text(WAIVER)
+    result = run(BASE, HEAD, "--config", config, "--format", "json", "--no-cache")
+    checkout = next(w for w in json.loads(result.stdout)["changed"] if w["id"] == "checkout")
+    assert "EP301" not in {f["rule"] for f in checkout["findings_added"]}  # waived on HEAD
+    assert checkout["after"]["score"] > 61
+
+
+def test_a_finding_that_became_waived_is_listed_as_removed_waived(tmp_path):
+    waived = tmp_path / "waived"
+    shutil.copytree(HEAD, waived)
+    (waived / ".exitplan.yaml").write_text(WAIVER)
+    result = run(HEAD, waived, "--no-cache")
+    assert "| removed (waived) | [EP301 proprietary-messaging]" in result.stdout
+    assert "`terraform#aws_sqs_queue.order_events`" in result.stdout
