@@ -42,8 +42,4 @@ def test_module_library_estate(tmp_path):
     assert (app, "module.svc_000_00.google_sql_database_instance.this", "module-input") in references
     # for_each = module.svc_000_03 at the root: one DNS record per service instance
     record = 'google_dns_record_set.svc_000_03["blue"]'
-    assert (
-        record,
-        'module.svc_000_03["blue"].google_cloud_run_v2_service.this',
-        "module-output",
-    ) in references
+    assert (record, "module.svc_000_03.google_cloud_run_v2_service.this", "module-output") in references
