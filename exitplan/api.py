@@ -23,10 +23,11 @@ from .graph.edges_addons import addon_edges
 from .graph.edges_config import route_config_values
 from .graph.edges_cross import cross_layer_edges
 from .graph.edges_kubernetes import kubernetes_edges
+from .graph.edges_releases import release_edges
 from .graph.workloads import Workload, apply_overrides, group_workloads, load_roles
 from .knowledge.data_stores import DataStore, DataStoreCatalog, load_data_stores, recognise
 from .knowledge.service_catalog import load_service_catalog
-from .kubernetes import helm_render
+from .kubernetes import helm_releases, helm_render
 from .kubernetes import loader as kubernetes
 from .markers import Marker, find_markers, load_markers
 from .model import Configuration, Edge, Finding, InputFile, LoadResult, Resource
@@ -98,15 +99,24 @@ def load_inputs(found: Discovery, variables: VariableInputs = NO_INPUTS) -> Load
     result += terraform.load(found, variables)
     result += plan_json.load(plans)
     read_by_terraform = terraform_inputs(result.file_reads, manifests)
+    renderer = helm_render.find_renderer() if result.releases else None
+    releases = helm_releases.render_releases(found.root, result.releases, renderer) if renderer else None
+    if releases is not None:
+        for rel, (status, reason, line) in releases.files.items():
+            if rel in read_by_terraform:
+                read_by_terraform[rel] = InputFile(rel, read_by_terraform[rel].format, status, reason, line)
+        result += LoadResult(resources=tuple(releases.resources))
     templates = {rel for rel, record in read_by_terraform.items() if record.format == "terraform-template"}
     result += LoadResult(inputs=tuple(read_by_terraform[rel] for rel in sorted(templates)))
-    result += kubernetes.load(found, [f for f in manifests if f.rel not in templates])
+    deployed = releases.charts if releases is not None else {}
+    result += kubernetes.load(found, [f for f in manifests if f.rel not in templates], deployed)
     return LoadResult(
         tuple(sorted(merge_inputs(result.inputs, read_by_terraform))),
         tuple(sorted(set(result.configurations))),
         tuple(sorted(result.resources, key=lambda r: r.id)),
         tuple(sorted(set(result.file_reads))),
         result.watched,
+        result.releases,
     )
 
 
@@ -181,14 +191,17 @@ def _scan(
     markers_by_resource = {rid: tuple(found) for rid, found in grouped.items()}
 
     cross = list(cross_layer_edges(resources))
+    released = list(release_edges(resources))  # the values name them: preferred over a match by name
+    released_keys = {(e.source, e.target, e.kind) for e in released}
     edges = unique_edges(
         route_config_values(
             resources,
             [
                 *terraform_reference_edges(resources),
                 *kubernetes_edges(resources),
-                *cross,
+                *(e for e in cross if (e.source, e.target, e.kind) not in released_keys),
                 *addon_edges(resources),
+                *released,
             ],
         )
     )

@@ -20,6 +20,9 @@ REDACTED = "(sensitive value removed)"
 Path = tuple[str | int, ...]
 
 
+_INSTANCE_KEYS = re.compile(r"\[[^\]]*\]")
+
+
 class Unknown:
     """A Terraform value that cannot be known without running Terraform.
 
@@ -129,7 +132,13 @@ class Resource:
     @property
     def is_data_source(self) -> bool:
         """A Terraform ``data`` block: read from the cloud, not created, so it never moves."""
-        return self.source == "terraform" and (self.address.startswith("data.") or ".data." in self.address)
+        if self.source != "terraform":
+            return False
+        parts = _INSTANCE_KEYS.sub("", self.address).split(".")
+        index = 0
+        while index + 1 < len(parts) and parts[index] == "module":
+            index += 2  # ``module.data.aws_dynamodb_table.x`` is a module named "data", not a data source
+        return index < len(parts) and parts[index] == "data"
 
     def line_of(self, path: Path) -> int:
         """The line of ``path`` or of its nearest ancestor that has one; the resource's line otherwise."""
@@ -223,6 +232,31 @@ class FileRead:
 
 
 @dataclass(frozen=True)
+class ChartRelease:
+    """A Terraform ``helm_release`` of a local chart, with the values it passes (``terraform/helm_values.py``).
+
+    ``values["layers"]`` are what Helm merges, in order; a value Terraform only knows at apply time is the
+    placeholder text ``${<expression>}``. ``placeholders`` maps each placeholder, and each known value
+    that came from Terraform resources, to the addresses (in ``configuration``) its expression ends at.
+    ``set_sensitive`` values are ``REDACTED``.
+    """
+
+    release: str  # the helm_release resource's id
+    address: str
+    configuration: str
+    file: str
+    line: int
+    chart: str  # the chart folder, relative to the scanned root
+    name: str
+    namespace: str
+    values: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    placeholders: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    reads: tuple[str, ...] = ()  # the values files rendered into this release
+    notes: tuple[str, ...] = ()
+    errors: tuple[tuple[str, int, str], ...] = ()  # (file, line, reason) of values that could not be read
+
+
+@dataclass(frozen=True)
 class LoadResult:
     inputs: tuple[InputFile, ...] = ()
     configurations: tuple[Configuration, ...] = ()
@@ -230,6 +264,7 @@ class LoadResult:
     file_reads: tuple[FileRead, ...] = ()  # the files Terraform code reads (terraform/file_reads.py)
     #: Folders read outside the scanned root (inside the boundary), as real paths: the cache watches them.
     watched: tuple[str, ...] = ()
+    releases: tuple[ChartRelease, ...] = ()  # helm_release blocks of local charts
 
     def __add__(self, other: LoadResult) -> LoadResult:
         return LoadResult(
@@ -238,6 +273,7 @@ class LoadResult:
             self.resources + other.resources,
             self.file_reads + other.file_reads,
             tuple(sorted({*self.watched, *other.watched})),
+            self.releases + other.releases,
         )
 
 

@@ -45,6 +45,8 @@ def terraform_reference_edges(resources: Sequence[Resource]) -> Iterator[Edge]:
         if base not in (resource.address, own):
             by_address[(resource.configuration, base)].append(resource.id)
     for resource in resources:
+        if resource.source != "terraform":
+            continue  # objects rendered from a helm_release: graph/edges_releases.py
         for reference in resource.references:
             key = (resource.configuration, reference.target)
             targets = by_address.get(key) or by_address.get(

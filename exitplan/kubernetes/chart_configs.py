@@ -3,7 +3,7 @@ beside its ``Chart.yaml`` renders as a variant of it (a configuration ``<chart>/
 
 Vendored subcharts (``<chart>/charts/<sub>/``) are part of their parent's render, not charts of their
 own. A chart that a Terraform ``helm_release`` in the scan deploys is rendered as that release instead
-(see ``helm_releases``). Without a renderer every chart is reported as today, with how to get one.
+(``helm_releases``), and says so. Without a renderer every chart is reported as today, with how to get one.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def render_charts(
     read: Callable[[str], Parsed | None],
     emit: Callable[[list[Manifest], str, Configuration], None],
     renderer: helm_render.Renderer | None,
-    deployed: dict[str, str],
+    deployed: dict[str, tuple[str, str | None]],
 ) -> dict[str, ChartOutcome]:
     outcomes: dict[str, ChartOutcome] = {}
     for chart in sorted(top_charts(charts)):
@@ -76,8 +76,11 @@ def render_charts(
             outcome.summary = "; ".join(["library chart: renders nothing by itself", *notes])
             continue
         if chart in deployed:
-            outcome.summary = "; ".join([f"rendered as {deployed[chart]}", *notes])
-            outcome.rendered = True
+            summary, error = deployed[chart]
+            outcome.summary = "; ".join([s for s in (summary, *notes) if s])
+            if error is not None:
+                outcome.errors[_join(chart, helm.CHART_FILE)] = error
+            outcome.rendered = bool(summary)
             continue
         if renderer is None:
             outcome.summary = "; ".join([renderer_note(None), *notes])

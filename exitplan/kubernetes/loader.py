@@ -49,7 +49,10 @@ class _Outcome:
 
 class _Loader:
     def __init__(
-        self, discovery: Discovery, files: list[SourceFile], deployed: dict[str, str] | None = None
+        self,
+        discovery: Discovery,
+        files: list[SourceFile],
+        deployed: dict[str, tuple[str, str | None]] | None = None,
     ) -> None:
         self.root = discovery.root
         self.boundary = discovery.boundary if discovery.boundary.roots else Boundary((discovery.root,))
@@ -155,13 +158,14 @@ class _Loader:
             self.root, rels, charts, self.read, self._emit_chart, self.renderer, self.deployed
         )
         for chart in sorted(top):
-            self.configurations.setdefault(chart, Configuration(chart, "kubernetes", "helm-chart"))
-            chart_file = self.read(_join(chart, helm.CHART_FILE))
-            values = self.read(_join(chart, "values.yaml")) or self.read(_join(chart, "values.yml"))
-            resource = helm.chart_resource(chart, chart_file, values) if chart_file else None
-            if resource is not None:
-                self.resources.append(resource)
             outcome = self.charts.get(chart)
+            if chart not in self.deployed:  # a chart a release renders is that release's objects
+                self.configurations.setdefault(chart, Configuration(chart, "kubernetes", "helm-chart"))
+                chart_file = self.read(_join(chart, helm.CHART_FILE))
+                values = self.read(_join(chart, "values.yaml")) or self.read(_join(chart, "values.yml"))
+                resource = helm.chart_resource(chart, chart_file, values) if chart_file else None
+                if resource is not None:
+                    self.resources.append(resource)
             if outcome is not None and outcome.summary:
                 self.outcomes[_join(chart, helm.CHART_FILE)].notes.append(outcome.summary)
             for rel, note in (outcome.notes if outcome is not None else {}).items():
@@ -297,7 +301,7 @@ class _Loader:
                 rel, "helm-template", "parsed", "template helpers, used by the chart's templates"
             )
         if chart in self.deployed:
-            return InputFile(rel, "helm-template", "parsed", f"rendered as {self.deployed[chart]}")
+            return InputFile(rel, "helm-template", "parsed", self.deployed[chart][0])
         return InputFile(rel, "helm-template", "parsed", "rendered: no objects with these values")
 
 
@@ -333,7 +337,9 @@ def _plain_folder(rel: str, special: set[str]) -> str | None:
     return folder
 
 
-def load(discovery: Discovery, files: list[SourceFile], deployed: dict[str, str] | None = None) -> LoadResult:
+def load(
+    discovery: Discovery, files: list[SourceFile], deployed: dict[str, tuple[str, str | None]] | None = None
+) -> LoadResult:
     """Read the YAML and JSON files (and stdin) given as Kubernetes input. ``deployed``: chart folders
-    a Terraform release in the scan renders (chart → the release), not rendered alone."""
+    that Terraform releases in the scan render, not rendered alone (chart → what that gave, an error)."""
     return _Loader(discovery, files, deployed).run()

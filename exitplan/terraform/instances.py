@@ -42,6 +42,10 @@ class Context:
     remember: Callable[[Any], None] = lambda value: None
     #: The configuration's ``references.Resolver``, made on first use (it remembers what names resolve to).
     resolver: Any = None
+    #: The text of a file below the scanned root (``templatefile()`` of a helm_release), None if unreadable.
+    read_text: Callable[[str], str | None] = lambda rel: None
+    #: ``helm_release`` blocks of local charts met while walking (``helm_values.ChartRelease``).
+    releases: list = field(default_factory=list)
 
 
 def module_prefix(steps: tuple[Step, ...], keep_keys: int | None = None) -> str:

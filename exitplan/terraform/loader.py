@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..boundary import Boundary
 from ..discover import MAX_FILE_BYTES, Discovery, SourceFile, file_format
-from ..model import Configuration, InputFile, LoadResult, Resource, Unknown
+from ..model import ChartRelease, Configuration, InputFile, LoadResult, Resource, Unknown
 from ..secrets import is_secret_key
 from .evaluate import Evaluator
 from .file_reads import file_reads
@@ -48,13 +48,17 @@ def load(discovery: Discovery, variables: VariableInputs = NO_INPUTS) -> LoadRes
     downloads = Downloads(discovery.root, modules, discovery.boundary)
     configurations: list[Configuration] = []
     resources: list[Resource] = []
+    releases: list[ChartRelease] = []
     for root in root_directories(modules):
-        found, note = _load_root(root, modules[root], tfvars.get(root, []), downloads, variables)
+        found, note, released = _load_root(root, modules[root], tfvars.get(root, []), downloads, variables)
         configurations.append(Configuration(root, "terraform", "terraform-root", note))
         resources.extend(found)
+        releases.extend(released)
     inputs = [item.input for item in parsed] + downloads.inputs
     watched = tuple(sorted(str(path) for path in downloads.watched))
-    return LoadResult(tuple(inputs), tuple(configurations), tuple(resources), file_reads(parsed), watched)
+    return LoadResult(
+        tuple(inputs), tuple(configurations), tuple(resources), file_reads(parsed), watched, tuple(releases)
+    )
 
 
 def root_directories(modules: dict[str, ModuleDef]) -> list[str]:
@@ -75,8 +79,9 @@ def _join(directory: str, relative: str) -> str:
 
 def _load_root(
     root: str, module: ModuleDef, tfvars: list[ParsedFile], downloads: Downloads, inputs: VariableInputs
-) -> tuple[list[Resource], str | None]:
-    """The configuration's resources, and a note when reference following ran out of its budget."""
+) -> tuple[list[Resource], str | None, list[ChartRelease]]:
+    """The configuration's resources, a note when reference following ran out of its budget, and its
+    releases of local charts."""
     book = SecretBook()
     evaluator = Evaluator()
 
@@ -86,10 +91,11 @@ def _load_root(
         directory = downloads.registered(root, key_path)
         return downloads.module_at(directory) if directory else None
 
-    context = Context(root, evaluator, resolve, book.remember)
+    context = Context(root, evaluator, resolve, book.remember, read_text=downloads.read_text)
     variables = root_variables(module, tfvars, evaluator, book, inputs)
     instance = ModuleInstance(context, module, variables=variables)
     found = [dataclasses.replace(r, attributes=book.scrub(r.attributes)) for r in _walk(instance, book)]
+    releases = [dataclasses.replace(r, values=book.scrub(dict(r.values))) for r in context.releases]
     note = None
     resolver = context.resolver
     if resolver is not None and resolver.exhausted is not None:
@@ -98,7 +104,7 @@ def _load_root(
             f"at {resolver.exhausted}; references through variables, locals and module outputs met after "
             "that are missing"
         )
-    return sorted(found, key=lambda r: r.address), note
+    return sorted(found, key=lambda r: r.address), note, sorted(releases, key=lambda r: r.address)
 
 
 def _walk(instance: ModuleInstance, book: SecretBook) -> Iterator[Resource]:
@@ -189,6 +195,19 @@ class Downloads:
             self.inputs.append(InputFile(rel, "terraform", "error", reason))
             return {}
         return {k: v for k, v in entries.items() if isinstance(k, str) and isinstance(v, str)}
+
+    def read_text(self, rel: str) -> str | None:
+        """A file below the scanned root, as text; None when it leaves the root or cannot be read."""
+        path = self.root / rel
+        try:
+            resolved = path.resolve()
+            if not resolved.is_relative_to(self.root.resolve()) or not resolved.is_file():
+                return None
+            if resolved.stat().st_size > MAX_FILE_BYTES:
+                return None
+            return resolved.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
 
     def module_at(self, directory: str) -> ModuleDef | None:
         """The module in ``directory`` (relative to the scanned root): a scanned one, one ``terraform init``

@@ -11,6 +11,7 @@ from .conditions import block_condition, dormant_condition
 from .expand import UNKNOWN_BINDINGS, expand, instance_key
 from .expressions import traversals
 from .hcl import Body, Literal
+from .helm_values import release_values
 from .instances import ModuleInstance
 from .modules import Declared
 from .references import resource_references
@@ -103,6 +104,18 @@ def instance_resources(instance: ModuleInstance, book: SecretBook) -> Iterator[R
             attributes, lines = reader.read(declared.block.body, scope, meta=True)
             full = instance.prefix + address + instance_key(key)
             references = resource_references(declared, instance, instance.prefix + address, bindings)
+            if declared.type == "helm_release":
+                release = release_values(
+                    declared,
+                    instance,
+                    scope,
+                    attributes,
+                    f"{context.configuration}#{full}",
+                    full,
+                    context.read_text,
+                )
+                if release is not None:
+                    context.releases.append(release)
             yield _record(
                 context.configuration,
                 full,
