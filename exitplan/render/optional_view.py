@@ -18,7 +18,8 @@ from ..scoring import WorkloadScore
 def optional_groups(
     report: ScanReport, resource_ids: Iterable[str], findings: Sequence[Finding], owners=None
 ) -> list[dict[str, Any]]:
-    """One group per set of switching variables: its resources (with their condition) and findings.
+    """One group per set of switching variables: its resources (with their condition) and findings,
+    heaviest first.
 
     ``owners(rid)`` names the workloads of a resource, when the groups span workloads."""
     by_resource: dict[str, list[Finding]] = {}
@@ -56,7 +57,16 @@ def optional_groups(
                 ],
             }
         )
-    return [groups[key] for key in sorted(groups)]
+    for group in groups.values():
+        group["resources"].sort(key=lambda r: (-_heaviest(r), r["address"]))
+    # the options that change the exit most come first: by their heaviest finding, then by name
+    return [
+        groups[key] for key in sorted(groups, key=lambda k: (-max(map(_heaviest, groups[k]["resources"])), k))
+    ]
+
+
+def _heaviest(row: dict[str, Any]) -> int:
+    return max((f["weight"] for f in row["findings"]), default=0)
 
 
 def workload_optional(report: ScanReport, score: WorkloadScore) -> dict[str, Any]:

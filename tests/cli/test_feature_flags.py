@@ -139,6 +139,10 @@ def test_the_plan_lists_optional_services_by_the_variable_that_switches_them(tmp
     assert "- Enabling `var.use_cosmos` adds:" in plan
     assert "- Enabling `var.use_openai` adds:" in plan
     assert "- Enabling `var.queues` adds:" in plan
+    # the options that change the exit most come first: Cosmos DB's proprietary API (35) before the
+    # hosted model (30) and the queues (10)
+    order = [plan.index(f"- Enabling `var.{v}` adds:") for v in ("use_cosmos", "use_openai", "queues")]
+    assert order == sorted(order)
     assert (
         "  - `azurerm_cosmosdb_account.chat` (nosql-database, stateful; chat) — `var.use_cosmos ? 1 : 0` at "
         "`infra/data.tf:2`; findings if enabled: EP201 " in plan
