@@ -52,6 +52,13 @@ def _shared_options(command):
             metavar="NAME=VALUE",
             help="Terraform variable, as `terraform plan -var` (repeatable; beats --var-file and TF_VAR_).",
         ),
+        click.option(
+            "--allow-outside",
+            "allow_outside",
+            multiple=True,
+            type=click.Path(file_okay=False, path_type=Path),
+            help="A folder outside the repository that may be read, e.g. shared modules (repeatable).",
+        ),
         click.option("--quiet", "-q", is_flag=True, help="Print only results and errors."),
         click.option(
             "--no-cache", is_flag=True, help="Scan again even when nothing changed since the last scan."
@@ -101,6 +108,7 @@ def _run_scan(
     no_cache=False,
     var_files=(),
     var_values=(),
+    allow_outside=(),
     debug=False,
 ):
     """Scan with the shared options (every command's ``**options``); --var-file/--var read here, so a
@@ -123,6 +131,7 @@ def _run_scan(
         catalog_dirs=catalog_dirs,
         use_cache=not no_cache,
         variables=variables,
+        allow_outside=allow_outside,
     )
     if show_progress:
         click.echo(

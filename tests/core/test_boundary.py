@@ -162,3 +162,14 @@ def test_the_json_report_lists_each_case(estate):
     inputs = {i["path"]: i for i in json.loads(result.output)["inputs"]}
     assert inputs["k8s/folder"]["status"] == "skipped"
     assert inputs["k8s/absolute.yaml"]["status"] == "skipped"
+
+
+def test_allow_outside_on_the_command_line(estate, tmp_path):
+    prod = str(estate / "envs" / "prod")
+    shared = str(tmp_path / "elsewhere" / "shared-modules")
+    without = CliRunner().invoke(main, ["scan", prod, "--format", "json", "--no-cache"])
+    allowed = CliRunner().invoke(main, ["scan", prod, "--format", "json", "--allow-outside", shared])
+    assert without.exit_code == 0 and allowed.exit_code == 0, allowed.output
+    addresses = {r["address"] for r in json.loads(allowed.output)["resources"]}
+    assert "module.queue.aws_sqs_queue.shared" in addresses
+    assert "aws_sqs_queue" not in without.output
