@@ -339,3 +339,27 @@ def test_a_finding_that_became_waived_is_listed_as_removed_waived(tmp_path):
     result = run(HEAD, waived, "--no-cache")
     assert "| removed (waived) | [EP301 proprietary-messaging]" in result.stdout
     assert "`terraform#aws_sqs_queue.order_events`" in result.stdout
+
+
+@pytest.mark.skipif(
+    "--var-file" not in CliRunner().invoke(main, ["diff", "--help"]).stdout,
+    reason="the shared scan options have no --var-file yet",
+)
+def test_var_files_apply_to_both_sides(tmp_path, monkeypatch):
+    sides = []
+    for name, source in (("base", BASE), ("head", HEAD)):
+        side = tmp_path / name
+        shutil.copytree(source, side)
+        (side / "terraform" / "providers.tf").write_text(
+            (side / "terraform" / "providers.tf").read_text().replace('"eu-west-1"', "var.region")
+        )
+        with (side / "terraform" / "variables.tf").open("a") as variables:
+            variables.write('\nvariable "region" {\n  type = string\n}\n')
+        sides.append(side)
+    (tmp_path / "prod.tfvars").write_text('region = "eu-central-1"\n')
+    monkeypatch.chdir(tmp_path)
+    result = run(*sides, "--var-file", "prod.tfvars", "--format", "json", "--no-cache")
+    assert result.exit_code == 0, result.output
+    checkout = next(w for w in json.loads(result.stdout)["changed"] if w["id"] == "checkout")
+    jurisdiction = next(f for f in checkout["findings_added"] if f["rule"] == "EP701")
+    assert "eu-central-1" in jurisdiction["message"]
