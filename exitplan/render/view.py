@@ -117,6 +117,7 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date) -> dict[
     longest = max((EFFORT_WEEKS[s.effort] for s in scores), default=(0, 0))
     total = (sum(EFFORT_WEEKS[s.effort][0] for s in scores), sum(EFFORT_WEEKS[s.effort][1] for s in scores))
     by_rule = Counter(f.rule for f in report.findings if not f.waived and not f.conditional)
+    stores = {s.data_store.resource: s.data_store for s in scores if s.data_store}
     stateful = [r for r in report.resources if r.stateful and not r.is_data_source and r.conditional is None]
     owners: dict[str, list[str]] = defaultdict(list)
     for s in scores:
@@ -189,9 +190,13 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date) -> dict[
             {
                 "address": r.address,
                 "workload": owned_by(r.id),
-                "kind": r.service_kind or r.type,
+                "kind": f"{stores[r.id].label} ({r.type})" if r.id in stores else r.service_kind or r.type,
                 "interface": r.interface or "",
-                "location": " / ".join(x for x in (r.cloud, r.region) if x) or "in-cluster",
+                "location": (
+                    f"in-cluster, {stores[r.id].data_path or 'data'} on {stores[r.id].storage}"
+                    if r.id in stores
+                    else " / ".join(x for x in (r.cloud, r.region) if x) or "in-cluster"
+                ),
                 "method": (plan.mapping_of(r.id).method if plan.mapping_of(r.id) else "") or "",
             }
             for r in sorted(stateful, key=lambda r: r.id)

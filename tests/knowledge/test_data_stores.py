@@ -104,6 +104,10 @@ def test_the_runbook_and_the_exit_plan_say_why(tmp_path):
     assert "| image opensearchproject/opensearch:2.19.1 | `opensearch.yaml:37` |" in runbook
     plan = (tmp_path / "EXIT-PLAN.md").read_text()
     assert "| `Deployment/default/postgresql` | postgresql | PostgreSQL, ephemeral state |" in plan
+    assert (
+        "| `StatefulSet/default/orders-db` | orders-db | PostgreSQL (StatefulSet) | — "
+        "| in-cluster, /var/lib/postgresql/data/pgdata on volumeClaimTemplate data |"
+    ) in plan
 
 
 def _deployment(volume: dict | None, image: str = "redis:7.2", mount: str = "/data"):
