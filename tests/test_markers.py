@@ -341,7 +341,7 @@ def test_catalog_errors_name_the_file_and_key_path(tmp_path, replace, message):
             r"markers\[\d+\]\.match\.with_setting: invalid regular expression",
         ),
         (
-            "not_identified_in: [identity]",
+            "not_identified_in: [identity, dns, network]",
             "not_identified_in: identity",
             r"not_identified_in: expected a list",
         ),

@@ -58,7 +58,12 @@ def test_cloud_cli_images_and_proxy_sidecars():
 
 def test_endpoints_the_estate_controls_pass():
     config = config_map(
-        "api", {"DATABASE_HOST": "orders-db.shop.svc.cluster.local", "S3_ENDPOINT": "https://s3.example.org"}
+        "api",
+        {
+            "DATABASE_HOST": "orders-db.shop.svc.cluster.local",
+            "S3_ENDPOINT": "https://s3.example.org",
+            "TOKEN_AUDIENCE": "https://ossrdbms-aad.database.windows.net",  # Entra audience, no server
+        },
     )
     web = k8s("Deployment", "web", spec=pod_spec("rclone/rclone:1.66"))
     assert check(rule, config, web) == set()

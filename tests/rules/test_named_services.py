@@ -135,3 +135,23 @@ def test_a_bare_google_api_name_is_no_use_of_the_service():
     assert {f.rule for rule in RULES for f in findings(rule, perimeter)} == {"EP602"}
     (found,) = [f for rule in RULES for f in findings(rule, client) if f.rule != "EP602"]
     assert (found.rule, found.confidence) == ("EP104", "inferred")
+
+
+def test_private_dns_zones_and_blob_downloads_stay_generic():
+    zone = tf(
+        "azurerm_private_dns_zone",
+        "openai",
+        cloud="azure",
+        service_kind="dns",
+        attributes={"name": "privatelink.openai.azure.com"},
+    )
+    script = tf(
+        "azurerm_resource_deployment_script_azure_cli",
+        "install",
+        cloud="azure",
+        attributes={"primary_script_uri": "https://scripts.blob.core.windows.net/public/install.sh"},
+    )
+    judged = {
+        (f.rule, f.resource) for rule in RULES for f in findings(rule, zone, script) if f.rule != "EP603"
+    }
+    assert judged == {("EP602", zone.id), ("EP602", script.id)}
