@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..model import Condition
 from .instances import ModuleInstance
 from .modules import Declared
-from .references import traversals
+from .references import resolver_for
 
 #: Locals and module inputs followed before giving up on naming the switch.
 MAX_SWITCH_DEPTH = 12
@@ -47,7 +47,7 @@ def switches(expr, instance: ModuleInstance, depth: int = 0) -> set[str]:
     found: set[str] = set()
     if depth > MAX_SWITCH_DEPTH:
         return found
-    for traversal in traversals(expr):
+    for traversal in resolver_for(instance).traversals(expr):  # computed once per expression
         step = traversal.steps[0] if traversal.steps else None
         name = step[1] if step is not None and step[0] == "attr" else None
         if name is None:
