@@ -387,3 +387,13 @@ def test_gitlab_job_without_a_token_posts_nothing(repo, stubs):
     assert done.returncode == 1
     assert "curl.log" not in log
     assert (repo / "exitplan-diff.md").read_text() == (GOLDEN / "shop.md").read_text()
+
+
+def test_action_passes_each_var_file(repo, stubs):
+    (repo / "infra" / "prod.tfvars").write_text('db_password = "not-shown"\n')
+    result = run_action(repo, stubs, {"path": "infra", "var-files": "infra/prod.tfvars\n\n"})
+    assert result["outputs"]["status"] == "0", result["steps"]
+    assert result["summary"] == (GOLDEN / "shop.md").read_text()
+    missing = run_action(repo, stubs, {"path": "infra", "var-files": "infra/prod.tfvars\ninfra/none.tfvars"})
+    assert missing["outputs"]["status"] == "2"  # the second file was passed, and is missing
+    assert "none.tfvars" in missing["steps"][1][2]
