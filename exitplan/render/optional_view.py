@@ -14,6 +14,10 @@ from ..model import Finding
 from ..rules import BY_ID
 from ..scoring import WorkloadScore
 
+#: Switching variables named in a heading; a condition over a merge of many maps names the rest by count
+#: (the report's ``conditional.variables`` has them all).
+MAX_SWITCHES_SHOWN = 4
+
 
 def optional_groups(
     report: ScanReport, resource_ids: Iterable[str], findings: Sequence[Finding], owners=None
@@ -32,9 +36,15 @@ def optional_groups(
         if condition is None:
             continue
         key = condition.variables or (condition.expression,)
+        shown = condition.variables[:MAX_SWITCHES_SHOWN]
         group = groups.setdefault(
             key,
-            {"switches": list(condition.variables), "expression": condition.expression, "resources": []},
+            {
+                "switches": list(shown),
+                "more": len(condition.variables) - len(shown),
+                "expression": condition.expression,
+                "resources": [],
+            },
         )
         group["resources"].append(
             {

@@ -189,3 +189,24 @@ def test_secrets_given_on_the_command_line_reach_no_output(tmp_path):
     outputs += [p.read_text() for p in out.rglob("*") if p.is_file()]
     for text in outputs:
         assert all(secret not in text for secret in secrets)
+
+
+def test_a_condition_over_many_variables_names_the_first_ones_and_counts_the_rest(tmp_path):
+    estate = tmp_path / "estate"
+    estate.mkdir()
+    names = [f"queues_{team}" for team in ("billing", "catalog", "checkout", "search", "shipping", "users")]
+    variables = "".join(f'variable "{n}" {{\n  default = {{}}\n}}\n' for n in names)
+    merged = ", ".join(f"var.{n}" for n in names)
+    (estate / "main.tf").write_text(
+        variables
+        + f'resource "aws_sqs_queue" "team" {{\n  for_each = merge({merged})\n  name     = each.key\n}}\n'
+    )
+    report = json.loads(run("scan", estate, "--format", "json").stdout)
+    (queue,) = report["resources"]
+    assert queue["conditional"]["variables"] == sorted(f"var.{n}" for n in names)
+    out = tmp_path / "plan"
+    assert run("plan", estate, "--target", "openstack", "--out", out, "--quiet").exit_code == 0
+    assert (
+        "- Enabling `var.queues_billing` and `var.queues_catalog` and `var.queues_checkout` and "
+        "`var.queues_search` and 2 more variables adds:" in (out / "EXIT-PLAN.md").read_text()
+    )
