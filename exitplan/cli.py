@@ -318,7 +318,7 @@ def rules(rule_id, fmt):
 @_errors_as_exit_codes
 def diff(sides, base_ref, fmt, output, fail_on_drop, fail_under, docs_url, **scan_options):
     """What a change does to portability: BASE and HEAD are report files or folders to scan."""
-    from .diff import compare
+    from .diff import compare, gate_failures
     from .render import diff_view
     from .render.rules_doc import docs_url as resolve_docs_url
     from .rules import RULES
@@ -336,15 +336,10 @@ def diff(sides, base_ref, fmt, output, fail_on_drop, fail_under, docs_url, **sca
     if fmt is None:
         fmt = "markdown" if output is not None or not sys.stdout.isatty() else "table"
     _emit(diff_view.render(result, fmt), output)
-    failed = False
-    if fail_on_drop and result["summary"]["dropped"]:
-        click.echo(f"exitplan: score dropped: {', '.join(result['summary']['dropped'])}", err=True)
-        failed = True
-    after = result["summary"]["score_after"]
-    if fail_under is not None and (after is None or after < fail_under):
-        click.echo(f"exitplan: estate score {after} is below {fail_under}", err=True)
-        failed = True
-    if failed:
+    failures = gate_failures(result, fail_on_drop=fail_on_drop, fail_under=fail_under)
+    for failure in failures:
+        click.echo(f"exitplan: {failure}", err=True)
+    if failures:
         sys.exit(1)
 
 

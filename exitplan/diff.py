@@ -127,6 +127,18 @@ def compare(
     }
 
 
+def gate_failures(diff: dict[str, Any], *, fail_on_drop: bool, fail_under: int | None) -> list[str]:
+    """Why `--fail-on-drop` or `--fail-under` (on HEAD's estate score) fails, one line each; empty: passed."""
+    summary = diff["summary"]
+    failures = []
+    if fail_on_drop and summary["dropped"]:
+        failures.append(f"score dropped: {', '.join(summary['dropped'])}")
+    after = summary["score_after"]
+    if fail_under is not None and (after is None or after < fail_under):
+        failures.append(f"estate score {after} is below {fail_under}")
+    return failures
+
+
 def _side(report: dict) -> dict[str, Any]:
     tool = report.get("tool") if isinstance(report.get("tool"), dict) else {}
     return {

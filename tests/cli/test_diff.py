@@ -12,6 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 
@@ -99,6 +100,7 @@ def test_json_has_the_same_content(request):
     assert result.exit_code == 0
     assert result.stdout == golden(request, "shop.json", result.stdout)
     data = json.loads(result.stdout)
+    jsonschema.validate(data, json.loads((ROOT / "docs" / "diff-v1.schema.json").read_text()))
     assert data["schema"] == "exitplan/diff/v1"
     assert data["summary"]["dropped"] == ["checkout"]
     changed = {w["id"]: w for w in data["changed"]}
