@@ -124,6 +124,11 @@ class Resource:
     #: Set when the block's own ``count``/``for_each`` cannot be known without Terraform (a required
     #: variable without a default): the expression and what it depends on.
     unexpanded: Condition | None = None
+    #: Terraform: attributes set to exactly ``var.x`` → where that value was written (the ``.tfvars``
+    #: line that overrides the default, the default, or a module call's argument).
+    value_origins: Mapping[Path, Location] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     @property
     def location(self) -> Location:
@@ -158,6 +163,12 @@ class Resource:
             if line is not None:
                 return Location(self.file, line)
         return self.location
+
+    def value_location(self, path: Path) -> Location:
+        """Where the value at ``path`` was decided: a variable's ``.tfvars`` line or default when the
+        attribute is ``var.x``, otherwise where the attribute is written."""
+        origin = self.value_origins.get(path)
+        return origin if origin is not None else self.location_of(path)
 
     def get(self, *path: str | int, default: Any = None) -> Any:
         """The attribute at ``path``, or ``default`` where any step is missing."""

@@ -15,11 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import Unknown
+from ..model import Location, Unknown
 from ..secrets import is_secret_key
 from .arguments import ResourceArguments
 from .evaluate import Evaluator
 from .expand import UNKNOWN_BINDINGS, expand, instance_key
+from .expressions import Traversal
 from .hcl import Literal, ObjectExpr
 from .modules import Declared, ModuleDef
 from .scope import SECRET, Scope, is_known
@@ -46,6 +47,15 @@ class Context:
     read_text: Callable[[str], str | None] = lambda rel: None
     #: ``helm_release`` blocks of local charts met while walking (``helm_values.ChartRelease``).
     releases: list = field(default_factory=list)
+
+
+def variable_name(expr: Any) -> str | None:
+    """``x`` when ``expr`` is exactly ``var.x``."""
+    if isinstance(expr, Traversal) and expr.root == "var" and len(expr.steps) == 1:
+        kind, name = expr.steps[0]
+        if kind == "attr" and isinstance(name, str):
+            return name
+    return None
 
 
 def module_prefix(steps: tuple[Step, ...], keep_keys: int | None = None) -> str:
@@ -83,6 +93,8 @@ class ModuleInstance:
     #: For a dormant instance and everything inside it: the dormant instance whose call has no key.
     switched_off_at: ModuleInstance | None = field(default=None, repr=False)
     variables: dict[str, Any] = field(default_factory=dict)
+    #: Where each variable's value was written (a ``.tfvars`` line, a default, a module call argument).
+    origins: dict[str, Location] = field(default_factory=dict)
     providers: dict[str, Any] = field(default_factory=dict)
     scope: Scope = field(init=False)
     _children: dict[str, Children] = field(default_factory=dict)
@@ -193,6 +205,7 @@ class ModuleInstance:
             expanded=self.expanded and expanded,
             switched_off_at=self.switched_off_at,
             variables=self._inputs(call, definition, call_scope),
+            origins=self._input_origins(call, definition),
             providers=self._passed_providers(call),
         )
 
@@ -221,6 +234,23 @@ class ModuleInstance:
                 value = SECRET
             values[name] = value
         return values
+
+    def _input_origins(self, call: Declared, definition: ModuleDef) -> dict[str, Location]:
+        """A child's variable → where its value was written: through ``var.x`` arguments to this
+        module's own origins, else the argument's line in the call, else the variable's default."""
+        origins: dict[str, Location] = {}
+        for name, variable in definition.variables.items():
+            given = call.block.body.attributes.get(name)
+            if given is not None:
+                passed = variable_name(given.expr)
+                origins[name] = (
+                    self.origins.get(passed, Location(call.file, given.line))
+                    if passed
+                    else (Location(call.file, given.line))
+                )
+            elif variable.default is not None and variable.file:
+                origins[name] = Location(variable.file, variable.line)
+        return origins
 
     def _passed_providers(self, call: Declared) -> dict[str, Any]:
         providers = {k: v for k, v in self.providers.items() if "." not in k}

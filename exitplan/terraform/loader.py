@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..boundary import Boundary
 from ..discover import MAX_FILE_BYTES, Discovery, SourceFile, file_format
-from ..model import ChartRelease, Configuration, InputFile, LoadResult, Resource, Unknown
+from ..model import ChartRelease, Configuration, InputFile, LoadResult, Location, Resource, Unknown
 from ..secrets import is_secret_key
 from .evaluate import Evaluator
 from .file_reads import file_reads
@@ -92,8 +92,8 @@ def _load_root(
         return downloads.module_at(directory) if directory else None
 
     context = Context(root, evaluator, resolve, book.remember, read_text=downloads.read_text)
-    variables = root_variables(module, tfvars, evaluator, book, inputs)
-    instance = ModuleInstance(context, module, variables=variables)
+    variables, origins = root_variables(module, tfvars, evaluator, book, inputs)
+    instance = ModuleInstance(context, module, variables=variables, origins=origins)
     found = [dataclasses.replace(r, attributes=book.scrub(r.attributes)) for r in _walk(instance, book)]
     releases = [dataclasses.replace(r, values=book.scrub(dict(r.values))) for r in context.releases]
     note = None
@@ -129,30 +129,38 @@ def root_variables(
     evaluator: Evaluator,
     book: SecretBook,
     inputs: VariableInputs = NO_INPUTS,
-) -> dict:
+) -> tuple[dict, dict[str, Location]]:
+    """The root module's variable values, and where each value was written: the last auto-loaded
+    ``.tfvars`` that sets it, else its default (none for a value from the environment or the command line)."""
     values: dict = {}
+    origins: dict[str, Location] = {}
     for name, variable in module.variables.items():
         values[name] = (
             evaluator.evaluate(variable.default, Scope()) if variable.default else Unknown(f"var.{name}")
         )
+        if variable.default is not None and variable.file:
+            origins[name] = Location(variable.file, variable.line)
     declared = {name: variable.type for name, variable in module.variables.items()}
     external = list(external_values(inputs, declared, lambda expr: evaluator.evaluate(expr, Scope())))
     for layer, name, value in external:
         if layer == 0:
             values[name] = value
+            origins.pop(name, None)
     auto = [f for f in tfvars if f.body is not None and _is_auto_loaded(f.source.rel)]
     for item in sorted(auto, key=_tfvars_order):
         for attr in item.body.attributes.values():
             if attr.name in module.variables:
                 values[attr.name] = evaluator.evaluate(attr.expr, Scope())
+                origins[attr.name] = Location(item.source.rel, attr.line)
     for layer, name, value in external:
         if layer == 1:
             values[name] = value
+            origins.pop(name, None)
     for name, variable in module.variables.items():
         if variable.sensitive or is_secret_key(name):
             book.remember(values[name])
             values[name] = SECRET
-    return values
+    return values, origins
 
 
 def _is_auto_loaded(rel: str) -> bool:

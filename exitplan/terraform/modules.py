@@ -22,6 +22,8 @@ class Variable:
     default: Expr | None
     sensitive: bool
     type: str | None = None  # the type constraint's source text
+    file: str = ""  # where it is declared; ``line`` is its default's line (the block's without one)
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ class ModuleDef:
                     default.expr if default else None,
                     sensitive,
                     constraint.expr.text if constraint else None,
+                    file,
+                    default.line if default else block.line,
                 )
             elif block.type == "locals":
                 for attr in block.body.attributes.values():

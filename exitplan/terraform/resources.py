@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..model import Condition, Path, Resource, Unknown
+from ..model import Condition, Location, Path, Resource, Unknown
 from ..secrets import is_secret_key
 from .conditions import block_condition, dormant_condition
 from .expand import UNKNOWN_BINDINGS, expand, instance_key
 from .expressions import traversals
 from .hcl import Body, Literal
 from .helm_values import release_values
-from .instances import ModuleInstance
+from .instances import ModuleInstance, variable_name
 from .modules import Declared
 from .references import resource_references
 from .scope import Scope
@@ -29,6 +29,9 @@ class BodyReader:
     def __init__(self, instance: ModuleInstance, book: SecretBook) -> None:
         self.evaluator = instance.context.evaluator
         self.book = book
+        self.variable_origins = instance.origins
+        #: Attribute path → where the value was written, for attributes that are exactly ``var.x``.
+        self.origins: dict[Path, Location] = {}
 
     def read(
         self, body: Body, scope: Scope, path: Path = (), meta: bool = False
@@ -39,6 +42,9 @@ class BodyReader:
             if meta and attr.name in META_ATTRIBUTES:
                 continue
             lines[(*path, attr.name)] = attr.line
+            passed = variable_name(attr.expr)
+            if passed in self.variable_origins:
+                self.origins[(*path, attr.name)] = self.variable_origins[passed]
             value = self.evaluator.evaluate(attr.expr, scope)
             if is_secret_key(attr.name) or (attr.name == "value" and path[-2:-1] == ("set_sensitive",)):
                 values[attr.name] = self.book.redact(value)
@@ -101,6 +107,7 @@ def instance_resources(instance: ModuleInstance, book: SecretBook) -> Iterator[R
         unknown = block_condition(declared, instance) if expansion is None else None
         for key, bindings in expansion or [(None, UNKNOWN_BINDINGS)]:
             scope = instance.scope.bind(**bindings)
+            reader.origins = {}
             attributes, lines = reader.read(declared.block.body, scope, meta=True)
             full = instance.prefix + address + instance_key(key)
             references = resource_references(declared, instance, instance.prefix + address, bindings)
@@ -129,6 +136,7 @@ def instance_resources(instance: ModuleInstance, book: SecretBook) -> Iterator[R
                 book,
                 conditional,
                 unknown,
+                reader.origins,
             )
     for name in instance.module.calls:
         children = instance.children(name)
@@ -184,6 +192,7 @@ def _record(
     book: SecretBook,
     conditional: Condition | None = None,
     unexpanded: Condition | None = None,
+    origins: dict | None = None,
 ) -> Resource:
     return Resource(
         id=f"{configuration}#{address}",
@@ -202,6 +211,7 @@ def _record(
         expanded=expanded,
         conditional=conditional,
         unexpanded=unexpanded,
+        value_origins=origins or {},
     )
 
 
