@@ -18,6 +18,7 @@ from typing import Any
 from exitplan.errors import CatalogError
 from exitplan.knowledge.data_path import data_path
 from exitplan.knowledge.datafile import read_yaml
+from exitplan.knowledge.flavors import FlavorList, flavor_list_beside
 from exitplan.knowledge.service_catalog import INTERFACES
 
 SCHEMA_VERSION = 1
@@ -110,6 +111,7 @@ class Target:
     docs: str | None
     services: Mapping[str, Offering]
     origin: str = ""  # the file it was loaded from, as shown in messages
+    flavors: FlavorList | None = None  # its VM sizes, from flavors/<name>.yaml beside the catalog
 
     def offering_for(self, service_kind: str, interface: str | None = None) -> Offering | None:
         """The offering for a service kind, or None when the catalog does not cover the kind.
@@ -179,8 +181,8 @@ def _service_kinds() -> frozenset[str]:
 
 
 def _load_file(path: Path, label: str, kinds: frozenset[str]) -> Target:
-    data = _read_yaml(path, label)
-    return _Validator(label).target(data, path.stem, kinds)
+    target = _Validator(label).target(_read_yaml(path, label), path.stem, kinds)
+    return replace(target, flavors=flavor_list_beside(path, label, target.name))
 
 
 # --- validation --------------------------------------------------------------------------------------
