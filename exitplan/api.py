@@ -64,6 +64,7 @@ class ScanReport:
     watched: tuple[str, ...] = ()  # folders read outside the scanned root (real paths)
     #: The estate score with every condition in the code taken as true.
     score_if_enabled: int = 100
+    config: Config = field(default_factory=Config)  # the .exitplan.yaml it ran with (egress, transfer)
 
     @property
     def graph(self) -> nx.DiGraph:
@@ -248,4 +249,5 @@ def _scan(
         jurisdictions=dict(jurisdictions),
         catalog_dirs=(*config.catalog_dirs, *catalog_dirs),
         watched=loaded.watched,
+        config=config,
     )

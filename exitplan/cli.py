@@ -238,12 +238,17 @@ def graph(paths, fmt, workload, output, **options):
 def plan(paths, target, out_dir, check, plan_date, **options):
     """Write EXIT-PLAN.md, workloads/<name>.md and exitplan.json for a target."""
     from .knowledge.targets import load_target
-    from .render.documents import plan_documents
+    from .render.documents import existing_regions, plan_documents
     from .render.writer import check_plan, write_plan
 
     chosen = load_target(target, _catalog_dirs(paths, options["config_path"], options["catalog_dirs"]))
     report = _run_scan(paths, **options)
-    files = plan_documents(report, chosen, date=plan_date.date().isoformat() if plan_date else None)
+    files = plan_documents(
+        report,
+        chosen,
+        date=plan_date.date().isoformat() if plan_date else None,
+        written=existing_regions(out_dir),
+    )
     if check:
         result = check_plan(out_dir, files)
         if not result.ok:

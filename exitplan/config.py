@@ -47,6 +47,17 @@ class Config:
     waivers: tuple[Waiver, ...] = ()
     workloads: tuple[WorkloadOverride, ...] = ()
     catalog_dirs: tuple[Path, ...] = ()
+    #: Per-cloud replacements of price-book keys (``egress: {aws: {tiers: [...]}}``), validated by the plan.
+    egress: dict[str, Any] = field(default_factory=dict)
+    transfer: Transfer = field(default_factory=lambda: Transfer())
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """The link an offline copy runs over: ``transfer: {link_gbit_s: 1, efficiency: 0.7}``."""
+
+    link_gbit_s: float = 1.0
+    efficiency: float = 0.7
 
 
 def find_config(start: Path) -> Path | None:
@@ -69,9 +80,10 @@ def load_config(path: Path | None) -> Config:
         return Config(path)
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping with the keys rules, waivers, workloads, catalogs")
-    unknown = sorted(set(data) - {"rules", "waivers", "workloads", "catalogs"})
+    allowed = ("rules", "waivers", "workloads", "catalogs", "egress", "transfer")
+    unknown = sorted(set(data) - set(allowed))
     if unknown:
-        raise ConfigError(f"{path}: {unknown[0]}: unknown key (expected rules, waivers, workloads, catalogs)")
+        raise ConfigError(f"{path}: {unknown[0]}: unknown key (expected {', '.join(allowed)})")
     return Config(
         path=path,
         rules=_rules(path, data.get("rules") or {}),
@@ -80,7 +92,33 @@ def load_config(path: Path | None) -> Config:
         catalog_dirs=tuple(
             (path.parent / d).resolve() for d in _strings(path, "catalogs", data.get("catalogs") or [])
         ),
+        egress=_egress(path, data.get("egress") or {}),
+        transfer=_transfer(path, data.get("transfer") or {}),
     )
+
+
+def _egress(path: Path, value: Any) -> dict[str, Any]:
+    """Checked as a whole by the price book when the plan is built (it knows the keys); here the shape."""
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        raise ConfigError(
+            f"{path}: egress: expected a mapping of cloud to price-book keys, e.g. {{aws: {{tiers: [...]}}}}"
+        )
+    return {str(k): dict(v) for k, v in value.items()}
+
+
+def _transfer(path: Path, value: Any) -> Transfer:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: transfer: expected a mapping such as {{link_gbit_s: 1, efficiency: 0.7}}")
+    unknown = sorted(set(value) - {"link_gbit_s", "efficiency"})
+    if unknown:
+        raise ConfigError(f"{path}: transfer.{unknown[0]}: unknown key (expected link_gbit_s, efficiency)")
+    link = value.get("link_gbit_s", 1.0)
+    if isinstance(link, bool) or not isinstance(link, (int, float)) or link <= 0:
+        raise ConfigError(f"{path}: transfer.link_gbit_s: expected a number of Gbit/s above 0")
+    efficiency = value.get("efficiency", 0.7)
+    if isinstance(efficiency, bool) or not isinstance(efficiency, (int, float)) or not 0 < efficiency <= 1:
+        raise ConfigError(f"{path}: transfer.efficiency: expected a fraction above 0, at most 1 (0.7 = 70 %)")
+    return Transfer(float(link), float(efficiency))
 
 
 def _rules(path: Path, rules: Any) -> dict[str, dict[str, Any]]:

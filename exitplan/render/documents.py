@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
+from pathlib import Path
 
 import jinja2
 
 from ..api import ScanReport
+from ..gravity.build import build_gravity
 from ..knowledge.data_path import data_path
 from ..knowledge.targets import Target
 from ..plan import build_plan
+from . import regions
 from .filters import FILTERS
 from .json_report import to_json
 from .view import build_documents
@@ -40,11 +44,26 @@ def _render(template: str, **context) -> str:
     return GENERATED_MARKER + "\n" + "\n".join(collapsed).strip("\n") + "\n"
 
 
-def plan_documents(report: ScanReport, target: Target, date: str | None = None) -> dict[str, str]:
+def plan_documents(
+    report: ScanReport, target: Target, date: str | None = None, written: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The plan's files. ``written``: the human-input regions of the EXIT-PLAN.md already on disk, whose
+    measured sizes count in the totals (see ``existing_regions``)."""
     plan = build_plan(target, report.resources, report.graph)
-    docs = build_documents(report, plan, date)
+    gravity = build_gravity(report, target, written)
+    docs = build_documents(report, plan, date, gravity)
     files = {"EXIT-PLAN.md": _render("exit-plan.md.j2", p=docs.plan)}
     for workload_id, view in sorted(docs.workloads.items()):
         files[f"workloads/{workload_id}.md"] = _render("workload.md.j2", w=view)
-    files["exitplan.json"] = to_json(report, plan)
+    files["exitplan.json"] = to_json(report, plan, gravity)
     return files
+
+
+def existing_regions(out_dir: Path) -> dict[str, str]:
+    """The human-input regions of ``out_dir/EXIT-PLAN.md`` when it exists (empty otherwise)."""
+    path = Path(out_dir) / "EXIT-PLAN.md"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    return regions.extract(text)

@@ -94,6 +94,12 @@ def plain(value: object) -> str:
     return _one_line(_text(value))
 
 
+def fenced(value: object) -> str:
+    """One line for a fenced code block: control characters a space; a fence or ``<!--`` inside it is
+    broken with a zero-width space (region markers stay unforgeable)."""
+    return plain(value).replace("<!--", "<\u200b!--").replace("```", "`\u200b``")
+
+
 def mermaid_id(value: object) -> str:
     """A stable Mermaid node id: a readable prefix plus a short hash of the whole text."""
     text = _text(value)
@@ -123,6 +129,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     "md": md,
     "cell": cell,
     "code": code,
+    "fenced": fenced,
     "mermaid_id": mermaid_id,
     "mermaid_label": mermaid_label,
     "anchor": anchor,

@@ -7,8 +7,11 @@ from collections import Counter
 from typing import Any
 
 from ..api import ScanReport
+from ..gravity.build import Gravity, build_gravity
 from ..knowledge.data_stores import DataStore
 from ..plan import Plan
+from .gravity_view import gravity_json
+from .view import plan_facts
 
 SCHEMA = "exitplan/report/v1"
 
@@ -36,7 +39,9 @@ def _unknown_reason(condition) -> str:
     return f"the number of instances is not known without Terraform{f' (needs {needs})' if needs else ''}"
 
 
-def report_dict(report: ScanReport, plan: Plan | None = None) -> dict[str, Any]:
+def report_dict(
+    report: ScanReport, plan: Plan | None = None, gravity: Gravity | None = None
+) -> dict[str, Any]:
     data: dict[str, Any] = {
         "schema": SCHEMA,
         "tool": {"name": "exitplan", "version": report.version},
@@ -164,12 +169,15 @@ def report_dict(report: ScanReport, plan: Plan | None = None) -> dict[str, Any]:
                 )
                 for m in plan.mappings
             ],
+            **gravity_json(gravity or build_gravity(report, plan.target), plan_facts()["switching_charges"]),
         }
     return data
 
 
-def to_json(report: ScanReport, plan: Plan | None = None) -> str:
-    return json.dumps(report_dict(report, plan), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+def to_json(report: ScanReport, plan: Plan | None = None, gravity: Gravity | None = None) -> str:
+    return (
+        json.dumps(report_dict(report, plan, gravity), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+    )
 
 
 def data_store_json(store: DataStore) -> dict[str, Any]:

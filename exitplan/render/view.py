@@ -13,12 +13,14 @@ from typing import Any
 
 from ..api import ScanReport
 from ..errors import CatalogError
+from ..gravity.build import Gravity, build_gravity
 from ..knowledge.data_path import data_path
 from ..knowledge.datafile import load_data_file, require
 from ..knowledge.procedures import load_procedures
 from ..plan import Plan
 from ..rules import BY_ID
 from ..scoring import grade_of
+from .gravity_view import gravity_plan_view, store_cells, workload_gravity
 from .optional_view import estate_optional
 from .runbook_view import EFFORT_WEEKS, findings_view, workload_view
 
@@ -45,6 +47,11 @@ def plan_facts() -> dict[str, Any]:
             if missing:
                 raise CatalogError(f"{path}: {key}[{index}].{missing[0]}: expected text")
         facts[key] = entries
+    charges = require(data, "switching_charges", dict, f"{path}:")
+    for key in ("regulation", "source", "as_of", "cutoff", "before", "after", "parallel_use"):
+        if not isinstance(charges.get(key), str) or not charges[key].strip():
+            raise CatalogError(f"{path}: switching_charges.{key}: expected text")
+    facts["switching_charges"] = {k: " ".join(str(v).split()) for k, v in charges.items()}
     return facts
 
 
@@ -71,16 +78,22 @@ def workload_dependencies(report: ScanReport) -> dict[str, set[str]]:
     return needs
 
 
-def build_documents(report: ScanReport, plan: Plan, date: str | None = None) -> Documents:
+def build_documents(
+    report: ScanReport, plan: Plan, date: str | None = None, gravity: Gravity | None = None
+) -> Documents:
     procedures = load_procedures(report.catalog_dirs)
     needs = workload_dependencies(report)
+    gravity = gravity or build_gravity(report, plan.target)
     scores = sorted(report.workloads, key=lambda s: s.workload.id)
     workload_views = {
-        score.workload.id: workload_view(report, plan, score, needs, procedures) for score in scores
+        score.workload.id: {
+            **workload_view(report, plan, score, needs, procedures),
+            **workload_gravity(report, gravity, score.workload.resources),
+        }
+        for score in scores
     }
-    return Documents(
-        plan=_plan_view(report, plan, scores, needs, workload_views, date), workloads=workload_views
-    )
+    view = _plan_view(report, plan, scores, needs, workload_views, date, gravity)
+    return Documents(plan=view, workloads=workload_views)
 
 
 def _service_table(report: ScanReport, plan: Plan) -> list[dict[str, Any]]:
@@ -106,14 +119,15 @@ def _service_table(report: ScanReport, plan: Plan) -> list[dict[str, Any]]:
     return [{**row, "types": ", ".join(sorted(row["types"]))} for _, row in sorted(rows.items())]
 
 
-def _plan_view(report, plan: Plan, scores, needs, workload_views, date) -> dict[str, Any]:
+def _plan_view(report, plan: Plan, scores, needs, workload_views, date, gravity: Gravity) -> dict[str, Any]:
+    sizes = {d.resource: d for d in gravity.data}
     target = plan.target
     ranked = sorted(scores, key=lambda s: (s.score, s.workload.id))
     blockers = sorted(
         (f for s in scores for f in s.active if f.weight >= BLOCKER_WEIGHT),
         key=lambda f: (-f.weight, f.rule, f.resource),
     )
-    sizes = Counter(s.effort for s in scores if s.workload.role != "platform")
+    efforts = Counter(s.effort for s in scores if s.workload.role != "platform")
     longest = max((EFFORT_WEEKS[s.effort] for s in scores), default=(0, 0))
     total = (sum(EFFORT_WEEKS[s.effort][0] for s in scores), sum(EFFORT_WEEKS[s.effort][1] for s in scores))
     by_rule = Counter(f.rule for f in report.findings if not f.waived and not f.conditional)
@@ -157,7 +171,7 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date) -> dict[
             for f in blockers
         ],
         "effort": {
-            "sizes": dict(sorted(sizes.items())),
+            "sizes": dict(sorted(efforts.items())),
             "parallel_weeks": f"{longest[0]}–{longest[1]}",
             "serial_weeks": f"{total[0]}–{total[1]}",
         },
@@ -198,6 +212,7 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date) -> dict[
                     else " / ".join(x for x in (r.cloud, r.region) if x) or "in-cluster"
                 ),
                 "method": (plan.mapping_of(r.id).method if plan.mapping_of(r.id) else "") or "",
+                **store_cells(sizes.get(r.id)),
             }
             for r in sorted(stateful, key=lambda r: r.id)
         ]
@@ -213,6 +228,7 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date) -> dict[
                     else "in-pod, lost on restart"
                 ),
                 "method": "Nothing to copy; decide whether this data should persist at the target",
+                **store_cells(None),
             }
             for s in scores
             if s.state == "ephemeral-state" and s.workload.anchor
@@ -244,4 +260,5 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date) -> dict[
         "timeline": plan_facts()["switching_timeline"],
         "waived": [f for s in scores for f in findings_view(s, waived=True)],
         "optional": estate_optional(report, scores, owned_by),
+        "gravity": gravity_plan_view(report, gravity, plan_facts()["switching_charges"], plan.target.flavors),
     }

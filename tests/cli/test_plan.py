@@ -154,6 +154,6 @@ def test_ephemeral_state_is_listed_in_the_data_inventory(tmp_path):
     assert run("plan", bundle, "--target", "hetzner", "--out", tmp_path, "-q").exit_code == 0
     plan = (tmp_path / "EXIT-PLAN.md").read_text()
     assert (
-        "| `Deployment/default/redis-cart` | redis-cart | Redis/Valkey, ephemeral state | — "
+        "| `Deployment/default/redis-cart` | redis-cart | Redis/Valkey, ephemeral state | — | — | — "
         "| /data on emptyDir volume redis-data, lost on restart |"
     ) in plan

@@ -105,7 +105,8 @@ def test_the_runbook_and_the_exit_plan_say_why(tmp_path):
     plan = (tmp_path / "EXIT-PLAN.md").read_text()
     assert "| `Deployment/default/postgresql` | postgresql | PostgreSQL, ephemeral state |" in plan
     assert (
-        "| `StatefulSet/default/orders-db` | orders-db | PostgreSQL (StatefulSet) | — "
+        "| `StatefulSet/default/orders-db` | orders-db | PostgreSQL (StatefulSet) | 21.5 GB "
+        "| orders-db.yaml:49: data requests 20Gi × 1 (replicas, orders-db.yaml:19) | 0.07 h (4 min) "
         "| in-cluster, /var/lib/postgresql/data/pgdata on volumeClaimTemplate data |"
     ) in plan
 

@@ -1,0 +1,113 @@
+"""Data gravity and capacity for one plan: the stores' sizes and transfer times, the egress estimate per
+source cloud from the price book, and the capacity to rebuild mapped to the target's flavors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..api import ScanReport
+from ..config import Transfer
+from ..knowledge.capacity_sources import load_capacity_sources
+from ..knowledge.instance_types import load_instance_types
+from ..knowledge.price_book import load_price_book
+from ..knowledge.size_rules import load_size_rules
+from ..knowledge.targets import Target
+from .capacity import CapacityRow, capacity
+from .sizes import DataSize, store_size, transfer_hours, with_human_input
+
+
+@dataclass(frozen=True)
+class EgressLine:
+    cloud: str
+    gb: float
+    amount: float | None  # None: past the last priced band
+    currency: str
+    as_of: str
+    source: str
+    verified: bool | str
+    waiver: str | None
+    waiver_source: str | None
+    beyond_last_tier: str | None
+    stores: int  # data stores counted
+    free_gb: float
+
+
+@dataclass(frozen=True)
+class Gravity:
+    data: tuple[DataSize, ...]
+    transfer: Transfer
+    capacity: tuple[CapacityRow, ...]
+    egress: tuple[EgressLine, ...]
+    unpriced_gb: float  # known volume on a cloud without a price book entry, or of an unknown cloud
+    instance_types_as_of: str
+
+    @property
+    def volumes(self) -> tuple[DataSize, ...]:
+        return tuple(d for d in self.data if d.volume)
+
+    @property
+    def total_gb(self) -> float:
+        return round(sum(d.size_gb for d in self.volumes if d.size_gb is not None), 3)
+
+    @property
+    def unknown(self) -> tuple[DataSize, ...]:
+        return tuple(d for d in self.volumes if d.size_gb is None)
+
+    @property
+    def total_hours(self) -> float:
+        return transfer_hours(self.total_gb, self.transfer)
+
+    @property
+    def window(self) -> DataSize | None:
+        """The store whose copy takes longest: the shortest cut-over window an offline copy allows."""
+        timed = [d for d in self.volumes if d.transfer_hours is not None]
+        return max(timed, key=lambda d: (d.transfer_hours, d.resource), default=None)
+
+
+def build_gravity(report: ScanReport, target: Target, written: Mapping[str, str] | None = None) -> Gravity:
+    """``written``: the human-input regions of the existing EXIT-PLAN.md, where people put measured sizes."""
+    rules, types = load_size_rules(), load_instance_types()
+    config = report.config
+    label = str(config.path) if config.path else ".exitplan.yaml"
+    book = load_price_book(config.egress, label)
+    stores = [r for r in report.resources if r.stateful and not r.is_data_source]
+    sizes = [found for r in sorted(stores, key=lambda r: r.id) if (found := store_size(r, rules, types))]
+    data = with_human_input(sizes, written or {}, config.transfer)
+
+    by_id = {r.id: r for r in stores}
+    clouds = sorted({r.cloud for r in report.resources if r.cloud in book.clouds})
+    volume: dict[str, list[float]] = {}
+    unpriced = 0.0
+    for size in data:
+        if not size.volume or size.size_gb is None:
+            continue
+        cloud = by_id[size.resource].cloud
+        if cloud is None and len(clouds) == 1:  # in-cluster volumes live on the estate's one cloud
+            cloud = clouds[0]
+        if cloud in book.clouds:
+            volume.setdefault(cloud, []).append(size.size_gb)
+        else:
+            unpriced += size.size_gb
+    egress = []
+    for cloud, amounts in sorted(volume.items()):
+        prices = book.clouds[cloud]
+        gb = round(sum(amounts), 3)
+        egress.append(
+            EgressLine(
+                cloud,
+                gb,
+                prices.cost(gb),
+                prices.currency,
+                prices.as_of,
+                prices.source,
+                prices.verified,
+                prices.waiver,
+                prices.waiver_source,
+                prices.beyond_last_tier,
+                len(amounts),
+                prices.free_gb,
+            )
+        )
+    rows = capacity(report.resources, load_capacity_sources(), types, target.flavors)
+    return Gravity(data, config.transfer, rows, tuple(egress), round(unpriced, 3), types.as_of)
