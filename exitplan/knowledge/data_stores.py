@@ -83,7 +83,7 @@ def recognise(
     if not isinstance(spec, Mapping):
         return None
     best: tuple[tuple, DataStore] | None = None
-    for index, container in enumerate(spec.get("containers") or []):
+    for index, container in enumerate(_items(spec.get("containers"))):
         if not isinstance(container, Mapping):
             continue
         path = (*spec_path, "containers", index)
@@ -123,15 +123,17 @@ def _signals(container: Mapping[str, Any], services: Sequence[Resource]) -> _Sig
         words.add(match.group("repo").rsplit("/", 1)[-1].lower())
         words.add((match.group("tag") or "").lower().rsplit("-", 1)[-1])
     ports: set[Any] = set()
-    listed = [p for p in container.get("ports") or [] if isinstance(p, Mapping)]
+    listed = [p for p in _items(container.get("ports")) if isinstance(p, Mapping)]
     for service in services:
-        listed.extend(p for p in service.get("spec", "ports") or [] if isinstance(p, Mapping))
+        listed.extend(p for p in _items(service.get("spec", "ports")) if isinstance(p, Mapping))
     for port in listed:
-        ports.update((port.get("containerPort"), port.get("port"), port.get("targetPort")))
+        ports.update(_number(port.get(k)) for k in ("containerPort", "port", "targetPort"))
         words.add(str(port.get("name") or "").lower())
-    env = tuple(i["name"] for i in container.get("env") or [] if isinstance(i, Mapping) and "name" in i)
-    mounts = [m.get("mountPath") for m in container.get("volumeMounts") or [] if isinstance(m, Mapping)]
-    tokens = [t for key in ("args", "command") for arg in container.get(key) or [] for t in _path_tokens(arg)]
+    env = tuple(i["name"] for i in _items(container.get("env")) if isinstance(i, Mapping) and "name" in i)
+    mounts = [m.get("mountPath") for m in _items(container.get("volumeMounts")) if isinstance(m, Mapping)]
+    tokens = [
+        t for key in ("args", "command") for arg in _items(container.get(key)) for t in _path_tokens(arg)
+    ]
     return _Signals(frozenset(words), frozenset(ports), env, tuple(p for p in mounts + tokens if p))
 
 
@@ -167,20 +169,20 @@ def _evidence(
         elif tag.rsplit("-", 1)[-1] in role.images and "-" in tag:
             suffix = tag.rsplit("-", 1)[-1]
             add("image", f"image {image} (tag ends in -{suffix})", (*path, "image"))
-    for index, port in enumerate(container.get("ports") or []):
+    for index, port in enumerate(_items(container.get("ports"))):
         if not isinstance(port, Mapping):
             continue
-        number, name = port.get("containerPort"), str(port.get("name") or "").lower()
+        number, name = _number(port.get("containerPort")), str(port.get("name") or "").lower()
         if number in role.ports:
             label = f" ({port.get('name')})" if name else ""
             add("port", f"container port {number}{label}", (*path, "ports", index))
         elif name in role.port_names:
             add("port", f"container port named {port.get('name')}", (*path, "ports", index))
     for service in services:
-        for index, port in enumerate(service.get("spec", "ports") or []):
+        for index, port in enumerate(_items(service.get("spec", "ports"))):
             if not isinstance(port, Mapping):
                 continue
-            numbers = {port.get("port"), port.get("targetPort")}
+            numbers = {_number(port.get("port")), _number(port.get("targetPort"))}
             name = str(port.get("name") or "").lower()
             if numbers & role.ports or name in role.port_names:
                 shown = port.get("port")
@@ -189,12 +191,12 @@ def _evidence(
     if names:
         shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
         add("env", f"settings {shown}", (*path, "env"))
-    for mount_index, mount in enumerate(container.get("volumeMounts") or []):
+    for mount_index, mount in enumerate(_items(container.get("volumeMounts"))):
         mount_path = mount.get("mountPath") if isinstance(mount, Mapping) else None
         if isinstance(mount_path, str) and _specific(_data_path_of(mount_path, role)):
             add("data-path", f"volume mounted at {mount_path}", (*path, "volumeMounts", mount_index))
     for key in ("args", "command"):
-        for arg_index, arg in enumerate(container.get(key) or []):
+        for arg_index, arg in enumerate(_items(container.get(key))):
             for token in _path_tokens(arg):
                 if _specific(_data_path_of(token, role)):
                     shown = arg if len(arg) <= 60 else arg[:57] + "..."
@@ -207,9 +209,9 @@ def _named_port(container: Mapping[str, Any], role: Role) -> bool:
     """A container port whose number and name are both the role's (27017 named ``mongo``)."""
     return any(
         isinstance(port, Mapping)
-        and port.get("containerPort") in role.ports
+        and _number(port.get("containerPort")) in role.ports
         and str(port.get("name") or "").lower() in role.port_names
-        for port in container.get("ports") or []
+        for port in _items(container.get("ports"))
     )
 
 
@@ -218,7 +220,7 @@ def _env_names(container: Mapping[str, Any], role: Role, catalog: DataStoreCatal
         return []
     client, server = _pattern(catalog.client_env), _pattern(role.env)
     names = []
-    for item in container.get("env") or []:
+    for item in _items(container.get("env")):
         name = item.get("name") if isinstance(item, Mapping) else None
         if isinstance(name, str) and server.match(name) and not client.match(name):
             names.append(name)
@@ -267,7 +269,7 @@ def _store(
     catalog: DataStoreCatalog,
 ) -> DataStore:
     data, data_from = _data_location(container, role)
-    mounts = [m for m in container.get("volumeMounts") or [] if isinstance(m, Mapping)]
+    mounts = [m for m in _items(container.get("volumeMounts")) if isinstance(m, Mapping)]
     mount = _mount_for(mounts, data) if data else None
     if mount is None and data_from in ("role default", "not known"):
         # the code does not say where the data is: a persistent volume the container mounts holds it
@@ -299,16 +301,16 @@ def _data_location(container: Mapping[str, Any], role: Role) -> tuple[str | None
     """Where the role keeps its data, and how that is known: a PGDATA-style setting or an argument
     that names a path under one of its data paths, else the first data path a volume is mounted at,
     else the role's first data path (its default)."""
-    for item in container.get("env") or []:
+    for item in _items(container.get("env")):
         value = item.get("value") if isinstance(item, Mapping) else None
         if isinstance(value, str) and value.startswith("/") and _data_path_of(value, role):
             return value.rstrip("/"), "setting"
     for key in ("args", "command"):
-        for arg in container.get(key) or []:
+        for arg in _items(container.get(key)):
             for token in _path_tokens(arg):
                 if _data_path_of(token, role):
                     return token.rstrip("/"), "argument"
-    mounts = [m.get("mountPath") for m in container.get("volumeMounts") or [] if isinstance(m, Mapping)]
+    mounts = [m.get("mountPath") for m in _items(container.get("volumeMounts")) if isinstance(m, Mapping)]
     for candidate in role.data_paths:
         if any(isinstance(m, str) and _covers(m.rstrip("/"), candidate) for m in mounts):
             return candidate, "volume mount"
@@ -329,20 +331,39 @@ def _mount_for(mounts: list[Mapping[str, Any]], data: str) -> Mapping[str, Any] 
 def _volume(
     resource: Resource, spec: Mapping[str, Any], name: Any, catalog: DataStoreCatalog
 ) -> tuple[str, bool]:
-    for claim in resource.get("spec", "volumeClaimTemplates", default=[]) or []:
-        if isinstance(claim, Mapping) and (claim.get("metadata") or {}).get("name") == name:
+    for claim in _items(resource.get("spec", "volumeClaimTemplates")):
+        if isinstance(claim, Mapping) and _field(claim, "metadata", "name") == name:
             return f"volumeClaimTemplate {name}", True
-    for volume in spec.get("volumes") or []:
+    for volume in _items(spec.get("volumes")):
         if not isinstance(volume, Mapping) or volume.get("name") != name:
             continue
         kind = next((k for k in volume if k != "name"), None)
         if kind is None:
             return f"volume {name} (no source: emptyDir)", False
         if kind == "emptyDir":
-            medium = (volume.get("emptyDir") or {}).get("medium")
+            medium = _field(volume, "emptyDir", "medium")
             return f"emptyDir volume {name}" + (" (in memory)" if medium == "Memory" else ""), False
         if kind == "persistentVolumeClaim":
-            claim = (volume.get("persistentVolumeClaim") or {}).get("claimName")
+            claim = _field(volume, "persistentVolumeClaim", "claimName")
             return f"persistentVolumeClaim {claim}", True
         return f"{kind} volume {name}", kind in catalog.persistent_volume_types
     return f"volume {name} (not defined in the pod)", False
+
+
+def _number(value: Any) -> int | None:
+    """A port number as written (``5432`` or ``"5432"``); None for a name or anything else."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
+def _field(mapping: Mapping[str, Any], key: str, inner: str) -> Any:
+    value = mapping.get(key)
+    return value.get(inner) if isinstance(value, Mapping) else None
+
+
+def _items(value: Any) -> list:
+    """A list as written, or nothing: a hand-written manifest may hold a string or a mapping there."""
+    return value if isinstance(value, list) else []

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from exitplan.cli import main
 from exitplan.errors import CatalogError
@@ -221,3 +223,28 @@ def test_jobs_and_scripts_on_a_data_store_image_are_clients():
     assert recognise(_pod(loader), [], load_data_stores()) is None
     served = {**loader, "ports": [{"containerPort": 5432}]}
     assert recognise(_pod(served), [], load_data_stores()).role == "postgresql"
+
+
+_ODD = st.one_of(
+    st.none(),
+    st.integers(),
+    st.text(max_size=8),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.sampled_from(["name", "x"]), st.integers(), max_size=2),
+)
+_KEYS = st.sampled_from(
+    ["name", "image", "ports", "env", "volumeMounts", "args", "command", "containerPort", "mountPath"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(_KEYS, st.one_of(_ODD, st.lists(st.dictionaries(_KEYS, _ODD, max_size=3), max_size=3))),
+    st.one_of(_ODD, st.lists(st.dictionaries(st.sampled_from(["name", "emptyDir", "hostPath"]), _ODD))),
+)
+def test_recognition_never_raises_on_hand_written_pod_specs(container, volumes):
+    resource = k8s(
+        "StatefulSet", "odd", spec={"template": {"spec": {"containers": [container], "volumes": volumes}}}
+    )
+    store = recognise(resource, [], load_data_stores())
+    assert store is None or store.evidence
