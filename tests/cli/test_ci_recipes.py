@@ -10,6 +10,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -397,3 +398,29 @@ def test_action_passes_each_var_file(repo, stubs):
     missing = run_action(repo, stubs, {"path": "infra", "var-files": "infra/prod.tfvars\ninfra/none.tfvars"})
     assert missing["outputs"]["status"] == "2"  # the second file was passed, and is missing
     assert "none.tfvars" in missing["steps"][1][2]
+
+
+@pytest.mark.parametrize(
+    ("schema", "document"),
+    [
+        ("github-actions", lambda: ACTION),
+        (
+            "github-workflows",
+            lambda: YAML(typ="safe").load(
+                readme_block("GitHub Actions: the change's portability on every pull request")
+            ),
+        ),
+        (
+            "github-workflows",
+            lambda: YAML(typ="safe").load(readme_block("GitHub Actions: the committed exit plan is current")),
+        ),
+        ("gitlab-ci", lambda: YAML(typ="safe").load(readme_block("GitLab CI"))),
+    ],
+)
+def test_recipes_validate_against_the_services_schemas(schema, document):
+    """SchemaStore's schemas for action metadata, workflows and .gitlab-ci.yml (vendored by check-jsonschema)."""
+    vendor = pytest.importorskip("check_jsonschema.builtin_schemas.vendor")
+    import jsonschema
+
+    loaded = json.loads(resources.files(vendor).joinpath(f"{schema}.json").read_text("utf-8"))
+    jsonschema.validators.validator_for(loaded)(loaded).validate(document())
