@@ -24,7 +24,7 @@ from .graph.edges_config import route_config_values
 from .graph.edges_cross import cross_layer_edges
 from .graph.edges_kubernetes import kubernetes_edges
 from .graph.edges_releases import release_edges
-from .graph.workloads import Workload, apply_overrides, group_workloads, load_roles
+from .graph.workloads import Workload, apply_overrides, group_workloads, load_roles, variants_of
 from .knowledge.data_stores import DataStore, DataStoreCatalog, load_data_stores, recognise
 from .knowledge.service_catalog import load_service_catalog
 from .kubernetes import helm_releases, helm_render
@@ -133,8 +133,8 @@ def data_stores(
         if edge.kind == "selects" and edge.source in by_id:
             selected_by[edge.target].append(by_id[edge.source])
     found = {}
-    for workload in workloads:
-        anchor = by_id.get(workload.anchor) if workload.anchor else None
+    anchors = [v.anchor for workload in workloads for v in variants_of(workload) if v.anchor]
+    for anchor in (by_id.get(rid) for rid in anchors):
         if anchor is None or anchor.source != "kubernetes" or anchor.id in found:
             continue
         store = recognise(anchor, sorted(selected_by.get(anchor.id, ()), key=lambda r: r.id), catalog)

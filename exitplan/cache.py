@@ -62,7 +62,8 @@ def scan_key(files: Iterable[Path], root: Path, extra: Iterable[Path], options: 
     files = list(files)
     _digest_files(digest, files, root)
     _digest_tree(digest, root, set(files))
-    for folder in [data_path("providers"), *extra]:
+    # exitplan's own code too: a development install keeps its version while the report's shape changes.
+    for folder in [Path(__file__).resolve().parent, data_path("providers"), *extra]:
         folder = Path(folder)
         if folder.is_dir():
             _digest_files(digest, [p for p in folder.rglob("*") if p.is_file()], folder)

@@ -2,7 +2,9 @@
 
 Score = 100 minus the weights of the workload's unwaived findings, floored at 0. A rule deducts once
 per workload (its heaviest finding there): the score measures which kinds of lock-in a workload has,
-the findings list shows how many places carry each. Grade: A ≥ 85, B ≥ 70,
+the findings list shows how many places carry each. A workload deployed in several variants is scored
+per variant; its score is its lowest variant's, its state its most demanding variant's, its effort its
+costliest variant's (the work is done once per component, then repeated per configuration). Grade: A ≥ 85, B ≥ 70,
 C ≥ 50, D ≥ 30, E below. Effort is a documented estimate from the findings, not a promise:
 each finding adds its weight in effort points, each stateful resource 10 more; points map to
 S (< 25), M (< 60), L (< 120), XL.
@@ -21,7 +23,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from .config import Config
-from .graph.workloads import Workload
+from .graph.variants import Variant
+from .graph.workloads import Workload, variants_of
 from .knowledge.data_stores import DataStore
 from .model import Finding, Resource
 from .rules import RULES
@@ -43,6 +46,18 @@ class Exposure:
 
 
 @dataclass(frozen=True)
+class VariantScore:
+    """One variant of a workload, judged on its own resources."""
+
+    variant: Variant
+    score: int
+    grade: str
+    state: str
+    rules: tuple[str, ...]  # the rules that hold in this variant (unwaived)
+    score_if_enabled: int
+
+
+@dataclass(frozen=True)
 class WorkloadScore:
     workload: Workload
     findings: tuple[Finding, ...]  # waived ones included, flagged
@@ -57,6 +72,7 @@ class WorkloadScore:
     score_if_enabled: int = 100
     #: Member ids switched off in the code (``Resource.conditional``).
     conditional: tuple[str, ...] = ()
+    variants: tuple[VariantScore, ...] = ()
 
     @property
     def active(self) -> tuple[Finding, ...]:
@@ -132,28 +148,53 @@ def score_workloads(
         everything = [resources[rid] for rid in workload.resources]
         members = [r for r in everything if r.conditional is None]
         own = tuple(sorted(f for rid in workload.resources for f in by_resource.get(rid, ())))
-        enabled = [f for f in own if not f.waived]
-        active = [f for f in enabled if not f.conditional]
-        score = max(0, 100 - deduction(active))
-        stateful = [r for r in members if r.stateful]
-        points = sum(f.weight for f in active) + 10 * len(stateful)
-        store = data_stores.get(workload.anchor) if workload.anchor else None
+        variants = []
+        points = 0
+        stores: list[DataStore | None] = []
+        for variant in variants_of(workload):
+            enabled = [f for rid in variant.resources for f in by_resource.get(rid, ()) if not f.waived]
+            active = [f for f in enabled if not f.conditional]
+            score = max(0, 100 - deduction(active))
+            part = replace(
+                workload, anchor=variant.anchor, resources=variant.resources, shared=variant.shared
+            )
+            stores.append(data_stores.get(variant.anchor) if variant.anchor else None)
+            present = [resources[rid] for rid in variant.resources if resources[rid].conditional is None]
+            stateful = [r for r in present if r.stateful]
+            points = max(points, sum(f.weight for f in active) + 10 * len(stateful))
+            variants.append(
+                VariantScore(
+                    variant,
+                    score,
+                    grade_of(score),
+                    state_class(part, present, stores[-1]),
+                    tuple(sorted({f.rule for f in active})),
+                    max(0, 100 - deduction(enabled)),
+                )
+            )
+        score = min(v.score for v in variants)
+        store = next((x for x in stores if x is not None), None)
         scores.append(
             WorkloadScore(
                 workload=workload,
                 findings=own,
                 score=score,
                 grade=grade_of(score),
-                state=state_class(workload, members, store),
+                state=max((v.state for v in variants), key=STATE_ORDER.index),
                 effort=next((size for limit, size in EFFORT_SIZES if points < limit), "XL"),
                 effort_points=points,
                 exposure=exposure(members, jurisdictions),
                 data_store=store,
-                score_if_enabled=max(0, 100 - deduction(enabled)),
+                score_if_enabled=min(v.score_if_enabled for v in variants),
                 conditional=tuple(r.id for r in everything if r.conditional is not None),
+                variants=tuple(variants),
             )
         )
     return tuple(scores)
+
+
+#: State classes from the least to the most demanding: a workload takes its most demanding variant's.
+STATE_ORDER = ("stateless", "depends-on-state", "ephemeral-state", "owns-state")
 
 
 def deduction(findings: Sequence[Finding]) -> int:

@@ -14,65 +14,16 @@ import fnmatch
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, replace
 
 import networkx as nx
 
-from ..errors import CatalogError
-from ..knowledge.data_path import data_path
-from ..knowledge.datafile import load_data_file, require
 from ..model import Resource
+from .roles import Roles, WavePhase, load_roles, load_wave_phases
+from .variants import Draft, Evidence, Variant, common_folder, fold, variant_of
+from .workload_names import component_name, slug, unique_names
 
-
-@dataclass(frozen=True)
-class Roles:
-    anchor_kinds: frozenset[str]
-    anchor_service_kinds: frozenset[str]
-    platform_service_kinds: frozenset[str]
-    backing_service_kinds: frozenset[str]
-
-
-@dataclass(frozen=True)
-class WavePhase:
-    name: str
-    service_kinds: frozenset[str]
-    kubernetes_kinds: frozenset[str]
-
-
-@cache
-def load_roles() -> Roles:
-    data = _roles_data()
-    where = f"{_roles_path()}:"
-    return Roles(*(frozenset(require(data, key, list, where)) for key in Roles.__dataclass_fields__))
-
-
-@cache
-def load_wave_phases() -> tuple[WavePhase, ...]:
-    where = f"{_roles_path()}: wave_phases"
-    phases = []
-    for index, item in enumerate(require(_roles_data(), "wave_phases", list, str(_roles_path()) + ":")):
-        if not isinstance(item, dict):
-            raise CatalogError(
-                f"{where}[{index}]: expected a mapping with name, service_kinds, kubernetes_kinds"
-            )
-        phases.append(
-            WavePhase(
-                require(item, "name", str, f"{where}[{index}]"),
-                frozenset(require(item, "service_kinds", list, f"{where}[{index}]")),
-                frozenset(require(item, "kubernetes_kinds", list, f"{where}[{index}]")),
-            )
-        )
-    return tuple(phases)
-
-
-def _roles_path():
-    return data_path("providers") / "catalog" / "workload-roles.yaml"
-
-
-@cache
-def _roles_data() -> dict:
-    return load_data_file(_roles_path())
+__all__ = ["Roles", "WavePhase", "Workload", "group_workloads", "load_roles", "load_wave_phases"]
 
 
 @dataclass(frozen=True)
@@ -80,10 +31,12 @@ class Workload:
     id: str
     name: str
     configuration: str
-    role: str  # "application" | "backing-service" | "platform"
+    role: str  # "application" | "platform"
     anchor: str | None
     resources: tuple[str, ...]  # sorted ids, the anchor among them
     shared: tuple[str, ...] = ()  # members other workloads use too
+    #: The component as each configuration deploys it; one for a workload found in one configuration.
+    variants: tuple[Variant, ...] = ()
 
 
 def is_anchor(resource: Resource, roles: Roles) -> bool:
@@ -221,35 +174,72 @@ def group_workloads(graph: nx.DiGraph, roles: Roles | None = None) -> tuple[Work
         if not found:
             orphans.append(rid)
 
-    drafts: list[tuple[str, str, str, str | None, set[str], set[str]]] = []
-    for anchor in sorted(anchors):
-        resource = resources[anchor]
-        drafts.append(
-            (
-                _anchor_name(resource),
-                resource.configuration,
-                "application",
-                anchor,
-                members[anchor],
-                shared[anchor],
-            )
+    drafts = [
+        Draft(
+            _anchor_name(resources[anchor]),
+            resources[anchor].configuration,
+            "application",
+            anchor,
+            frozenset(members[anchor]),
+            frozenset(shared[anchor]),
         )
+        for anchor in sorted(anchors)
+    ]
+    # Backing services nobody was found to use join their configuration's platform.
     for group in _orphan_groups(graph, orphans, resources):
-        main = resources[group[0]]
-        if any(
-            resources[rid].stateful or resources[rid].service_kind in roles.backing_service_kinds
-            for rid in group
-        ):
-            drafts.append(
-                (_anchor_name(main), main.configuration, "backing-service", main.id, set(group), set())
-            )
-        else:
-            platform_by_config[main.configuration].update(group)
+        platform_by_config[resources[group[0]].configuration].update(group)
     for configuration, ids in sorted(platform_by_config.items()):
         ids = {rid for rid in ids if not resources[rid].is_data_source}
         if ids:
-            drafts.append(("platform", configuration, "platform", None, ids, set()))
-    return _with_unique_ids(drafts)
+            drafts.append(Draft("platform", configuration, "platform", None, frozenset(ids)))
+    return assemble(drafts, resources, roles)
+
+
+def assemble(drafts: list[Draft], resources: dict[str, Resource], roles: Roles) -> tuple[Workload, ...]:
+    """Fold the drafts into components across their variants and name each one."""
+    evidence = Evidence(roles.generic_images, roles.environment_folders)
+    groups = fold(drafts, resources, evidence)
+    bases, qualifiers = [], []
+    for group in groups:
+        bases.append(component_name([d.name for d in group]))
+        namespaces = {resources[d.anchor].namespace for d in group if d.anchor}
+        spaces = [n for n in namespaces if n and n != "default" and len(namespaces) == 1]
+        folders = _folders(common_folder([d.configuration for d in group]))
+        qualifiers.append([*spaces, *folders, *_folders(group[0].configuration)])
+    names = unique_names(bases, qualifiers, roles.generic_folders)
+    # Shared means used by another component: variants of one component sharing a table do not count.
+    holders: dict[str, int] = defaultdict(int)
+    for group in groups:
+        for rid in set().union(*(d.resources for d in group)):
+            holders[rid] += 1
+    workloads = []
+    for name, group in zip(names, groups, strict=True):
+        group = [replace(d, shared=frozenset(r for r in d.shared if holders[r] > 1)) for d in group]
+        variants = tuple(variant_of(d, resources) for d in group)
+        first = group[0]
+        workloads.append(
+            Workload(
+                name,
+                name,
+                first.configuration,
+                first.role,
+                first.anchor,
+                tuple(sorted(set().union(*(d.resources for d in group)))),
+                tuple(sorted(set().union(*(d.shared for d in group)))),
+                variants,
+            )
+        )
+    return tuple(sorted(workloads, key=lambda w: w.id))
+
+
+def _folders(path: str) -> list[str]:
+    """A configuration's folders, nearest first; a file of its own by its name without the suffix."""
+    if path == ".":
+        return []
+    parts = list(reversed(path.split("/")))
+    if parts[0].endswith((".yaml", ".yml", ".json")):
+        parts[0] = parts[0].rsplit(".", 1)[0]
+    return parts
 
 
 def _orphan_groups(graph: nx.DiGraph, orphans: list[str], resources: dict[str, Resource]) -> list[list[str]]:
@@ -270,24 +260,6 @@ def _orphan_groups(graph: nx.DiGraph, orphans: list[str], resources: dict[str, R
     return sorted(groups)
 
 
-def _with_unique_ids(drafts) -> tuple[Workload, ...]:
-    counts: dict[str, int] = defaultdict(int)
-    for name, *_ in drafts:
-        counts[name] += 1
-    workloads = []
-    taken: set[str] = set()
-    for name, configuration, role, anchor, ids, shared_ids in drafts:
-        wid = name if counts[name] == 1 else f"{name}-{slug(configuration) or 'root'}"
-        base, n = wid, 2
-        while wid in taken:
-            wid, n = f"{base}-{n}", n + 1
-        taken.add(wid)
-        workloads.append(
-            Workload(wid, name, configuration, role, anchor, tuple(sorted(ids)), tuple(sorted(shared_ids)))
-        )
-    return tuple(sorted(workloads, key=lambda w: w.id))
-
-
 _GENERIC_NAMES = frozenset(
     {"this", "main", "default", "primary", "cluster", "app", "service", "function", "worker"}
 )
@@ -302,10 +274,6 @@ def _anchor_name(resource: Resource) -> str:
     if not parts and name in _GENERIC_NAMES:
         name = f"{resource.type.split('_', 1)[-1]}-{name}"
     return slug("-".join([*parts, name]))
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def apply_overrides(workloads: Sequence[Workload], overrides: Sequence, resources: dict[str, Resource]):
@@ -326,9 +294,26 @@ def apply_overrides(workloads: Sequence[Workload], overrides: Sequence, resource
         if kept:
             anchor = workload.anchor if workload.anchor in kept else None
             shared = tuple(rid for rid in workload.shared if rid in kept)
+            variants = tuple(
+                replace(
+                    v,
+                    anchor=v.anchor if v.anchor in kept else None,
+                    resources=tuple(r for r in v.resources if r in kept),
+                    shared=tuple(r for r in v.shared if r in kept),
+                )
+                for v in variants_of(workload)
+                if any(r in kept for r in v.resources)
+            )
             result.append(
                 Workload(
-                    workload.id, workload.name, workload.configuration, workload.role, anchor, kept, shared
+                    workload.id,
+                    workload.name,
+                    variants[0].configuration,
+                    workload.role,
+                    anchor,
+                    kept,
+                    shared,
+                    variants,
                 )
             )
     taken = {w.id for w in result}
@@ -337,6 +322,18 @@ def apply_overrides(workloads: Sequence[Workload], overrides: Sequence, resource
         if not ids:
             continue
         anchors = [w.anchor for w in workloads if w.anchor in ids]
+        by_config: dict[str, list[str]] = defaultdict(list)
+        for rid in ids:
+            by_config[resources[rid].configuration].append(rid)
+        variants = tuple(
+            Variant(
+                configuration,
+                next((a for a in anchors if a in members), None),
+                tuple(members),
+                namespace=next((resources[r].namespace for r in members if resources[r].namespace), None),
+            )
+            for configuration, members in sorted(by_config.items())
+        )
         wid = slug(override.name)
         while wid in taken:
             wid += "-override"
@@ -349,6 +346,15 @@ def apply_overrides(workloads: Sequence[Workload], overrides: Sequence, resource
                 "application",
                 anchors[0] if anchors else None,
                 ids,
+                (),
+                variants,
             )
         )
     return tuple(sorted(result, key=lambda w: w.id))
+
+
+def variants_of(workload: Workload) -> tuple[Variant, ...]:
+    """The workload's variants; a workload built without them is one variant of its own configuration."""
+    if workload.variants:
+        return workload.variants
+    return (Variant(workload.configuration, workload.anchor, workload.resources, workload.shared),)

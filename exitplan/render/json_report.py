@@ -10,7 +10,9 @@ from ..api import ScanReport
 from ..gravity.build import Gravity, build_gravity
 from ..knowledge.data_stores import DataStore
 from ..plan import Plan
+from ..scoring import WorkloadScore
 from .gravity_view import gravity_json
+from .variant_view import differences
 from .view import plan_facts
 
 SCHEMA = "exitplan/report/v1"
@@ -97,50 +99,7 @@ def report_dict(
             )
             for e in report.edges
         ],
-        "workloads": [
-            {
-                "id": s.workload.id,
-                "name": s.workload.name,
-                "configuration": s.workload.configuration,
-                "role": s.workload.role,
-                "anchor": s.workload.anchor,
-                "resources": list(s.workload.resources),
-                "shared": list(s.workload.shared),
-                "state": s.state,
-                **({"data_store": data_store_json(s.data_store)} if s.data_store else {}),
-                "score": s.score,
-                "score_if_enabled": s.score_if_enabled,
-                "grade": s.grade,
-                "effort": s.effort,
-                "effort_points": s.effort_points,
-                "exposure": {
-                    "clouds": list(s.exposure.clouds),
-                    "jurisdictions": list(s.exposure.jurisdictions),
-                    "regions": list(s.exposure.regions),
-                    "data": list(s.exposure.data_locations),
-                    "keys": s.exposure.key_custody,
-                },
-                "findings": [
-                    _drop_none(
-                        {
-                            "rule": f.rule,
-                            "resource": f.resource,
-                            "file": f.file,
-                            "line": f.line,
-                            "message": f.message,
-                            "evidence": f.evidence or None,
-                            "weight": f.weight,
-                            "waived": f.waived,
-                            "waiver_reason": f.waiver_reason,
-                            "confidence": "inferred" if f.confidence == "inferred" else None,
-                            "conditional": True if f.conditional else None,
-                        }
-                    )
-                    for f in s.findings
-                ],
-            }
-            for s in report.workloads
-        ],
+        "workloads": [_workload(report, s) for s in report.workloads],
         "summary": {
             "resources": len(report.resources),
             "workloads": len(report.workloads),
@@ -172,6 +131,67 @@ def report_dict(
             **gravity_json(gravity or build_gravity(report, plan.target), plan_facts()["switching_charges"]),
         }
     return data
+
+
+def _workload(report: ScanReport, s: WorkloadScore) -> dict[str, Any]:
+    several = len(s.variants) > 1
+    return {
+        "id": s.workload.id,
+        "name": s.workload.name,
+        "configuration": s.workload.configuration,
+        "role": s.workload.role,
+        "anchor": s.workload.anchor,
+        "resources": list(s.workload.resources),
+        "shared": list(s.workload.shared),
+        "state": s.state,
+        **({"data_store": data_store_json(s.data_store)} if s.data_store else {}),
+        "score": s.score,
+        "score_if_enabled": s.score_if_enabled,
+        "grade": s.grade,
+        "effort": s.effort,
+        "effort_points": s.effort_points,
+        "exposure": {
+            "clouds": list(s.exposure.clouds),
+            "jurisdictions": list(s.exposure.jurisdictions),
+            "regions": list(s.exposure.regions),
+            "data": list(s.exposure.data_locations),
+            "keys": s.exposure.key_custody,
+        },
+        "findings": [
+            _drop_none(
+                {
+                    "rule": f.rule,
+                    "resource": f.resource,
+                    "file": f.file,
+                    "line": f.line,
+                    "message": f.message,
+                    "evidence": f.evidence or None,
+                    "weight": f.weight,
+                    "waived": f.waived,
+                    "waiver_reason": f.waiver_reason,
+                    "confidence": "inferred" if f.confidence == "inferred" else None,
+                    "conditional": True if f.conditional else None,
+                    "variant": report.resource(f.resource).configuration if several else None,
+                }
+            )
+            for f in s.findings
+        ],
+        "variants": [
+            {
+                "configuration": v.variant.configuration,
+                "namespace": v.variant.namespace,
+                "anchor": v.variant.anchor,
+                "resources": list(v.variant.resources),
+                "state": v.state,
+                "score": v.score,
+                "grade": v.grade,
+                "score_if_enabled": v.score_if_enabled,
+                "rules": list(v.rules),
+                "differs": differs,
+            }
+            for v, differs in zip(s.variants, differences(s.variants), strict=True)
+        ],
+    }
 
 
 def to_json(report: ScanReport, plan: Plan | None = None, gravity: Gravity | None = None) -> str:

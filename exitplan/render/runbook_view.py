@@ -16,6 +16,7 @@ from ..plan import Plan
 from ..rules import BY_ID
 from ..scoring import WorkloadScore
 from .optional_view import workload_optional
+from .variant_view import grouped_findings, variant_labels, variant_rows
 
 #: Weeks of work per effort size, as a range: the basis of the time-to-exit estimate.
 EFFORT_WEEKS = {"S": (1, 2), "M": (2, 4), "L": (4, 8), "XL": (8, 16)}
@@ -41,9 +42,11 @@ def workload_view(report: ScanReport, plan: Plan, score: WorkloadScore, needs, p
         "shared": [report.resource(rid).address for rid in workload.shared],
         "depends_on": sorted(needs.get(workload.id, ())),
         "used_by": sorted(w for w, deps in needs.items() if workload.id in deps),
-        "findings": findings_view(score, waived=False),
+        "findings": grouped_findings(report, score, findings_view(score, waived=False)),
         "waived": findings_view(score, waived=True),
         "optional": workload_optional(report, score),
+        "variants": variant_rows(score) if len(score.variants) > 1 else [],
+        "variant_labels": ", ".join(variant_labels(score)) if len(score.variants) > 1 else "",
         "exposure": score.exposure,
         "diagram": _workload_mermaid(report, score),
         "procedures": _steps(report, plan, score, procedures),

@@ -133,6 +133,9 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date, gravity:
     by_rule = Counter(f.rule for f in report.findings if not f.waived and not f.conditional)
     stores = {s.data_store.resource: s.data_store for s in scores if s.data_store}
     stateful = [r for r in report.resources if r.stateful and not r.is_data_source and r.conditional is None]
+    configs_of: dict[str, set[str]] = defaultdict(set)  # the same data store in several variants
+    for r in stateful:
+        configs_of[r.address].add(r.configuration)
     owners: dict[str, list[str]] = defaultdict(list)
     for s in scores:
         for rid in s.workload.resources:
@@ -202,7 +205,9 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date, gravity:
         },
         "data": [
             {
-                "address": r.address,
+                "address": r.address
+                if len(configs_of[r.address]) == 1
+                else f"{r.address} ({r.configuration})",
                 "workload": owned_by(r.id),
                 "kind": f"{stores[r.id].label} ({r.type})" if r.id in stores else r.service_kind or r.type,
                 "interface": r.interface or "",

@@ -96,5 +96,8 @@ def test_catalogs_named_in_the_config_reach_targets_and_plan(tmp_path):
 def test_a_workload_graph_leaves_out_what_only_its_shared_members_lead_to():
     result = run("graph", EXAMPLE, "--workload", "orders-api", "--format", "json")
     ids = {n["id"] for n in json.loads(result.output)["nodes"]}
-    assert ".#Deployment/webshop/orders-api" in ids and ".#NetworkPolicy/webshop/allow-from-alb" in ids
-    assert ".#Deployment/webshop/storefront" not in ids
+    assert (
+        "k8s/overlays/production#Deployment/webshop/orders-api" in ids
+        and "k8s/overlays/production#NetworkPolicy/webshop/allow-from-alb" in ids
+    )
+    assert "k8s/overlays/production#Deployment/webshop/storefront" not in ids

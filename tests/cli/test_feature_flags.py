@@ -63,22 +63,25 @@ def test_findings_on_conditional_resources_are_flagged_and_do_not_lower_the_scor
     on_cosmos = [f for f in chat["findings"] if f["resource"] == COSMOS]
     assert {f["rule"] for f in on_cosmos} >= {"EP201", "EP701"}
     assert all(f["conditional"] is True for f in on_cosmos)
+    # Nothing in the code uses the switched-off services: they join the platform of their root.
+    assert chat["role"] == "platform"
     assert chat["score"] == 100
-    # EP201 (35), EP701 (10), EP203 (3)
-    assert chat["score_if_enabled"] == 52
+    # Cosmos DB: EP201 (35), EP701 (10), EP203 (3); the OpenAI module: EP104 (30); Service Bus: EP302 (5)
+    assert chat["score_if_enabled"] == 17
     app = _workload_of(report, "infra#azurerm_container_app.api")
     assert all("conditional" not in f for f in app["findings"])
     assert app["score"] == app["score_if_enabled"] == 70
     assert report["summary"]["score"] == 78
-    assert report["summary"]["score_if_enabled"] == 74
+    assert report["summary"]["score_if_enabled"] == 35
 
 
 def test_enabling_a_flag_with_var_counts_its_findings(report):
     enabled = scan_json("--var", "use_cosmos=true")
     cosmos = f"{COSMOS}[0]"
     chat = _workload_of(enabled, cosmos)
-    assert chat["score"] == chat["score_if_enabled"] == 52
-    assert all("conditional" not in f for f in chat["findings"])
+    assert chat["score"] == 52  # Cosmos DB's findings count now; the other two services stay switched off
+    assert chat["score_if_enabled"] == 17
+    assert all("conditional" not in f for f in chat["findings"] if f["resource"] == cosmos)
     assert enabled["summary"]["score"] < report["summary"]["score"]
 
 
@@ -144,16 +147,13 @@ def test_the_plan_lists_optional_services_by_the_variable_that_switches_them(tmp
     order = [plan.index(f"- Enabling `var.{v}` adds:") for v in ("use_cosmos", "use_openai", "queues")]
     assert order == sorted(order)
     assert (
-        "  - `azurerm_cosmosdb_account.chat` (nosql-database, stateful; chat) — `var.use_cosmos ? 1 : 0` at "
+        "  - `azurerm_cosmosdb_account.chat` (nosql-database, stateful; platform) — `var.use_cosmos ? 1 : 0` at "
         "`infra/data.tf:2`; findings if enabled: EP201 " in plan
     )
-    assert (
-        "Scores if enabled: chat 52 (now 100); cognitive-account-this 70 (now 100); events 82 (now 100)."
-        in plan
-    )
-    runbook = (out / "workloads" / "chat.md").read_text()
+    assert "Scores if enabled: platform 17 (now 100)." in plan
+    runbook = (out / "workloads" / "platform.md").read_text()
     assert "## Optional in the code" in runbook
-    assert "with every one of them enabled this workload would score **52/100**" in runbook
+    assert "with every one of them enabled this workload would score **17/100**" in runbook
     assert "Enabling `var.use_cosmos` adds:" in runbook
     assert (
         "| `azurerm_cosmosdb_account.chat` | nosql-database | `var.use_cosmos ? 1 : 0` | `infra/data.tf:2` |"

@@ -67,8 +67,8 @@ def test_regeneration_keeps_human_text_and_check_catches_a_stale_plan(tmp_path):
     assert run("plan", estate, "--target", "openstack", "--out", out, "--check").exit_code == 0
 
     # The code changes: a new queue consumer appears; the committed plan is stale.
-    (estate / "k8s" / "orders-api.yaml").write_text(
-        (estate / "k8s" / "orders-api.yaml").read_text().replace("replicas: 3", "replicas: 4")
+    (estate / "k8s" / "base" / "orders-api.yaml").write_text(
+        (estate / "k8s" / "base" / "orders-api.yaml").read_text().replace("replicas: 3", "replicas: 4")
         + "\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata: {name: cart-sweeper, namespace: webshop}\n"
         "spec:\n  schedule: '0 3 * * *'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n"
         "          restartPolicy: OnFailure\n          containers: [{name: sweep, image: 'busybox:1.36'}]\n"

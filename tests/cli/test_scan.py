@@ -50,14 +50,22 @@ def test_every_resource_has_a_real_file_and_line(report):
 def test_cross_layer_edges_on_the_example(report):
     edges = {(e["from"], e["to"], e["kind"]) for e in report["edges"]}
     assert (
-        ".#ServiceAccount/webshop/orders-api",
+        "k8s/overlays/production#ServiceAccount/webshop/orders-api",
         "terraform#aws_iam_role.orders_api",
         "assumes-identity",
     ) in edges
-    assert (".#Deployment/webshop/orders-api", "terraform#aws_dynamodb_table.carts", "uses-table") in edges
-    assert (".#Deployment/webshop/catalog-api", "terraform#aws_db_instance.orders", "uses-database") in edges
     assert (
-        ".#Deployment/webshop/catalog-api",
+        "k8s/overlays/production#Deployment/webshop/orders-api",
+        "terraform#aws_dynamodb_table.carts",
+        "uses-table",
+    ) in edges
+    assert (
+        "k8s/overlays/production#Deployment/webshop/catalog-api",
+        "terraform#aws_db_instance.orders",
+        "uses-database",
+    ) in edges
+    assert (
+        "k8s/overlays/production#Deployment/webshop/catalog-api",
         'terraform#module.queue_worker["thumbnails"].aws_sqs_queue.jobs',
         "uses-queue",
     ) in edges

@@ -18,7 +18,9 @@ def test_an_unchanged_estate_comes_from_the_cache_and_any_change_invalidates_it(
     assert to_json(warm) == to_json(cold)
     assert warm.graph.number_of_edges() == cold.graph.number_of_edges()
 
-    (estate / "k8s" / "config.yaml").write_text((estate / "k8s" / "config.yaml").read_text() + "\n# note\n")
+    (estate / "k8s" / "base" / "config.yaml").write_text(
+        (estate / "k8s" / "base" / "config.yaml").read_text() + "\n# note\n"
+    )
     scan([str(estate)], use_cache=True)
     assert len(list((tmp_path / "cache").glob("*.pickle"))) == 2
 

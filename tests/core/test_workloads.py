@@ -70,20 +70,30 @@ def test_shared_database_is_listed_in_each_consumer_and_flagged_shared():
     assert workloads["web"].shared == (db.id,)
 
 
-def test_unused_backing_service_is_a_workload_of_its_own_and_leftovers_join_the_platform():
+def test_unused_backing_service_joins_the_platform_with_the_leftovers():
     bucket = tf("aws_s3_bucket", "logs", service_kind="object-storage", stateful=True)
     policy = tf("aws_iam_policy", "unused", service_kind="identity")
     zone = tf("aws_route53_zone", "main", service_kind="dns")
     workloads = _group([bucket, policy, zone])
-    assert workloads["logs"].role == "backing-service"
-    assert workloads["logs"].resources == (bucket.id,)
-    assert workloads["platform"].resources == tuple(sorted([policy.id, zone.id]))
+    assert set(workloads) == {"platform"}
+    assert workloads["platform"].resources == tuple(sorted([bucket.id, policy.id, zone.id]))
 
 
-def test_same_name_in_two_configurations_gets_distinct_ids():
+def test_same_controller_in_sibling_environment_folders_is_one_workload_in_two_variants():
     a = k8s("Deployment", "api", configuration="overlays/prod", spec=pod_spec("api:1"))
-    b = k8s("Deployment", "api", configuration="overlays/staging", spec=pod_spec("api:1"))
-    assert set(_group([a, b])) == {"api-overlays-prod", "api-overlays-staging"}
+    b = k8s("Deployment", "api", configuration="overlays/staging", spec=pod_spec("api:2"))
+    workloads = _group([a, b])
+    assert set(workloads) == {"api"}
+    assert [(v.configuration, v.resources) for v in workloads["api"].variants] == [
+        ("overlays/prod", (a.id,)),
+        ("overlays/staging", (b.id,)),
+    ]
+
+
+def test_same_name_in_unrelated_folders_gets_the_folder_as_qualifier():
+    a = k8s("Deployment", "api", configuration="examples/store", spec=pod_spec("store/api:1"))
+    b = k8s("Deployment", "api", configuration="examples/blog", spec=pod_spec("blog/api:1"))
+    assert set(_group([a, b])) == {"api-store", "api-blog"}
 
 
 def test_owned_pods_do_not_anchor_workloads():

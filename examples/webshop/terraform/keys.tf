@@ -40,7 +40,7 @@ resource "aws_kms_alias" "data" {
 }
 
 # Database credentials for operators and the deploy pipeline, in the format of
-# the RDS rotation functions. The pipeline renders the orders-db Secret in k8s/ from it.
+# the RDS rotation functions. The pipeline renders the orders-db Secret in k8s/base/ from it.
 resource "aws_secretsmanager_secret" "orders_db" {
   name        = "${local.name_prefix}/orders-db"
   description = "Master credentials of the ${local.name_prefix}-orders PostgreSQL instance"

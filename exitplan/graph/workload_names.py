@@ -1,0 +1,106 @@
+"""Workload names people say: the component's name, never a path (SPEC §5).
+
+A component's name is its controller's name shared by all its variants (kustomize prefixes and suffixes
+drop out: ``dev-frontend`` and ``frontend`` → ``frontend``), or its Terraform compute's name; the platform
+is ``platform``. Where two workloads would share a name, each gets the shortest qualifier that tells it
+from the others: its namespace, or one folder of its configuration (the nearest folder that is not a
+generic one such as ``k8s`` or ``overlays``). Names are at most 40 characters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+MAX_LENGTH = 40
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def clip(name: str, limit: int = MAX_LENGTH) -> str:
+    """``name`` cut to ``limit`` characters at a hyphen where it can be."""
+    if len(name) <= limit:
+        return name
+    cut = name[:limit]
+    return cut.rsplit("-", 1)[0] if "-" in cut[1:] else cut
+
+
+def component_name(names: Sequence[str]) -> str:
+    """The longest run of words all ``names`` share (prefixes and suffixes removed), else the shortest."""
+    slugs = sorted({slug(n) for n in names if slug(n)}, key=lambda s: (len(s), s))
+    if not slugs:
+        return "workload"
+    if len(slugs) == 1:
+        return slugs[0]
+    words = [s.split("-") for s in slugs]
+    first = words[0]
+    for size in range(len(first), 0, -1):
+        for start in range(len(first) - size + 1):
+            run = first[start : start + size]
+            if all(_contains(other, run) for other in words[1:]):
+                return "-".join(run)
+    return slugs[0]
+
+
+def _contains(words: list[str], run: list[str]) -> bool:
+    return any(words[i : i + len(run)] == run for i in range(len(words) - len(run) + 1))
+
+
+def unique_names(
+    bases: Sequence[str], qualifiers: Sequence[Sequence[str]], generic: frozenset[str]
+) -> list[str]:
+    """One name per workload: its base, qualified where bases clash, numbered as a last resort.
+
+    ``qualifiers[i]`` are workload i's candidate qualifiers, most telling first (its namespace, then its
+    configuration's folders from the nearest). A workload takes the shortest candidate no other workload of
+    the same base has, preferring names that are not generic folders; one without such a candidate takes
+    its first candidate nobody took; one without candidates (the root configuration) keeps the bare base."""
+    bases = [clip(slug(b) or "workload") for b in bases]
+    by_base: dict[str, list[int]] = defaultdict(list)
+    for i, base in enumerate(bases):
+        by_base[base].append(i)
+    names = list(bases)
+    for base, members in by_base.items():
+        if len(members) < 2:
+            continue
+        candidates = {
+            i: [q for q in dict.fromkeys(slug(q) for q in qualifiers[i]) if q and f"-{q}-" not in f"-{base}-"]
+            for i in members
+        }
+        chosen: dict[int, str] = {}
+        for i in members:
+            others = [set(candidates[j]) for j in members if j != i]
+            telling = [q for q in candidates[i] if not any(q in o for o in others)]
+            if telling:
+                chosen[i] = min(telling, key=lambda q: (q in generic, len(q), q))
+        for i in members:
+            if i not in chosen:
+                free = [q for q in candidates[i] if q not in chosen.values()]
+                if free:
+                    chosen[i] = free[0]
+        for i, qualifier in chosen.items():
+            names[i] = _qualified(base, qualifier)
+    result = []
+    taken: set[str] = set()
+    for name in names:
+        unique, n = name, 2
+        while unique in taken:
+            suffix = f"-{n}"
+            unique, n = clip(name, MAX_LENGTH - len(suffix)) + suffix, n + 1
+        taken.add(unique)
+        result.append(unique)
+    return result
+
+
+def _qualified(base: str, qualifier: str) -> str:
+    """``base`` with ``qualifier`` after it; a qualifier that already names the base stands alone
+    (``nginx`` in folder ``nginx-lvm`` → ``nginx-lvm``). The qualifier is cut, not the base."""
+    if qualifier.startswith(f"{base}-") or qualifier.endswith(f"-{base}"):
+        return clip(qualifier)
+    room = MAX_LENGTH - len(base) - 1
+    if room < 3:
+        return clip(f"{base}-{qualifier}")
+    return f"{base}-{clip(qualifier, room)}"
