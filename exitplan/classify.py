@@ -88,8 +88,10 @@ def keeps_volumes(statefulset: Resource) -> bool:
     if statefulset.get("spec", "volumeClaimTemplates"):
         return True
     persistent = load_data_stores().persistent_volume_types
-    volumes = statefulset.get("spec", "template", "spec", "volumes", default=[]) or []
-    return any(isinstance(v, dict) and persistent.intersection(v) for v in volumes)
+    volumes = statefulset.get("spec", "template", "spec", "volumes")
+    return isinstance(volumes, list) and any(
+        isinstance(v, dict) and persistent.intersection(v) for v in volumes
+    )
 
 
 def unclassified_label(resource: Resource) -> str:

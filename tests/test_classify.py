@@ -190,7 +190,17 @@ def test_kubernetes_objects_carry_state_only_where_their_kind_says_so(catalog):
     on_empty_dir = kubernetes(
         "StatefulSet", {"spec": {"template": {"spec": {"volumes": [{"name": "data", "emptyDir": {}}]}}}}
     )
-    objects = [rwo, rwx, claims, on_host, on_empty_dir, kubernetes("StatefulSet"), kubernetes("Deployment")]
+    odd = kubernetes("StatefulSet", {"spec": {"template": {"spec": {"volumes": 3}}}})
+    objects = [
+        rwo,
+        rwx,
+        claims,
+        on_host,
+        on_empty_dir,
+        kubernetes("StatefulSet"),
+        odd,
+        kubernetes("Deployment"),
+    ]
     results = classify(objects, catalog)
     assert [(r.service_kind, r.stateful, r.cloud) for r in results] == [
         ("block-volume", True, None),
@@ -199,6 +209,7 @@ def test_kubernetes_objects_carry_state_only_where_their_kind_says_so(catalog):
         (None, True, None),  # so does a hostPath volume
         (None, False, None),  # emptyDir is gone with the pod
         (None, False, None),  # a StatefulSet with no volume holds nothing to move
+        (None, False, None),  # nor one whose volumes are not a list
         (None, False, None),
     ]
 
