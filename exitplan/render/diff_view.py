@@ -83,29 +83,61 @@ def _title(w: dict[str, Any]) -> str:
     return title
 
 
-def markdown(diff: dict[str, Any]) -> str:
-    """The pull-request comment: marker, one summary line, changed workloads, then new and removed."""
+#: GitHub refuses a comment over 65,536 characters; the comment stays under this, workloads past it counted.
+COMMENT_LIMIT = 60_000
+#: Finding rows shown per changed workload; the rest are counted.
+ROWS_PER_WORKLOAD = 50
+
+
+def _workload_block(w: dict[str, Any]) -> list[str]:
+    delta = w.get("delta")
+    lines = [f"### {_title(w)}: {_grade(w['before'])} → {_grade(w['after'])}", ""]
+    if delta:
+        lines += [f"Score {'drops' if delta < 0 else 'rises'} by {abs(delta)}.", ""]
+    rows = [("added", f) for f in w["findings_added"]] + [("removed", f) for f in w["findings_removed"]]
+    if rows:
+        lines += _findings_table(rows[:ROWS_PER_WORKLOAD])
+        if len(rows) > ROWS_PER_WORKLOAD:
+            lines += ["", f"… and {len(rows) - ROWS_PER_WORKLOAD} more findings on this workload."]
+        lines.append("")
+    return lines
+
+
+def _workloads_block(heading: str, workloads: list[dict[str, Any]]) -> list[str]:
+    lines = [f"### {heading}", "", "| Workload | Score | Grade | Findings |", "|---|---:|:---:|---:|"]
+    for w in workloads:
+        lines.append(
+            f"| {code(w.get('id'), in_table=True) or '—'} | {_n(w.get('score'))} | {cell(w.get('grade'))} "
+            f"| {len(w['findings'])} |"
+        )
+    return [*lines, ""]
+
+
+def markdown(diff: dict[str, Any], limit: int = COMMENT_LIMIT) -> str:
+    """The pull-request comment: marker, one summary line, changed workloads, then new and removed.
+
+    Blocks that would take the comment past ``limit`` characters are left out and counted in a last line
+    (`--format json` has everything)."""
     lines = [MARKER, f"**exitplan** · {summary_line(diff)}", ""]
     if not (diff["changed"] or diff["added"] or diff["removed"]):
         lines += ["No workload's portability changed.", ""]
-    for w in diff["changed"]:
-        delta = w.get("delta")
-        lines += [f"### {_title(w)}: {_grade(w['before'])} → {_grade(w['after'])}", ""]
-        if delta:
-            lines += [f"Score {'drops' if delta < 0 else 'rises'} by {abs(delta)}.", ""]
-        rows = [("added", f) for f in w["findings_added"]] + [("removed", f) for f in w["findings_removed"]]
-        if rows:
-            lines += [*_findings_table(rows), ""]
-    for heading, workloads in (("New workloads", diff["added"]), ("Removed workloads", diff["removed"])):
-        if not workloads:
-            continue
-        lines += [f"### {heading}", "", "| Workload | Score | Grade | Findings |", "|---|---:|:---:|---:|"]
-        for w in workloads:
+    blocks = [_workload_block(w) for w in diff["changed"]]
+    blocks += [
+        _workloads_block(heading, workloads)
+        for heading, workloads in (("New workloads", diff["added"]), ("Removed workloads", diff["removed"]))
+        if workloads
+    ]
+    size = sum(len(line) + 1 for line in lines)
+    for shown, block in enumerate(blocks):
+        block_size = sum(len(line) + 1 for line in block)
+        if size + block_size > limit - 200:
             lines.append(
-                f"| {code(w.get('id'), in_table=True) or '—'} | {_n(w.get('score'))} | {cell(w.get('grade'))} "
-                f"| {len(w['findings'])} |"
+                f"… {len(blocks) - shown} more sections not shown: the comment is kept under {limit:,} "
+                "characters; `exitplan diff --format json` lists everything."
             )
-        lines.append("")
+            break
+        lines += block
+        size += block_size
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

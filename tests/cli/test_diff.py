@@ -365,3 +365,31 @@ def test_var_files_apply_to_both_sides(tmp_path, monkeypatch):
     checkout = next(w for w in json.loads(result.stdout)["changed"] if w["id"] == "checkout")
     jurisdiction = next(f for f in checkout["findings_added"] if f["rule"] == "EP701")
     assert "eu-central-1" in jurisdiction["message"]
+
+
+def test_a_huge_change_stays_under_githubs_comment_limit(tmp_path):
+    """Hundreds of changed workloads with many findings each: the comment is cut, and says so."""
+    scanned = CliRunner().invoke(main, ["scan", str(HEAD), "--format", "json", "--no-cache"])
+    base = json.loads(scanned.stdout)
+    head = json.loads(scanned.stdout)
+    template = head["workloads"][0]
+    base["workloads"], head["workloads"] = [], []
+    for i in range(400):
+        workload = {**template, "id": f"svc-{i:03}", "anchor": f"a#{i}", "score": 90}
+        base["workloads"].append({**workload, "findings": []})
+        findings = [
+            {"rule": "EP301", "resource": f"terraform#aws_sqs_queue.q{i}_{j}", "file": "q.tf", "line": j + 1,
+             "message": "message-queue on a proprietary API " + "x" * 80, "weight": 15, "waived": False}
+            for j in range(60)
+        ]  # fmt: skip
+        head["workloads"].append({**workload, "score": 75, "findings": findings})
+    (tmp_path / "base.json").write_text(json.dumps(base))
+    (tmp_path / "head.json").write_text(json.dumps(head))
+    result = run(tmp_path / "base.json", tmp_path / "head.json", "--format", "markdown")
+    text = result.stdout
+    assert len(text) < 65_536
+    assert "400 workloads changed" in text.splitlines()[1]
+    assert "… and 10 more findings on this workload." in text
+    shown = text.count("\n### ")
+    assert 0 < shown < 400
+    assert f"… {400 - shown} more sections not shown" in text
