@@ -4,15 +4,19 @@ source cloud from the price book, and the capacity to rebuild mapped to the targ
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..api import ScanReport
+from ..classify import MODULE_TYPE, module_inputs
 from ..config import Transfer
 from ..knowledge.capacity_sources import load_capacity_sources
 from ..knowledge.instance_types import load_instance_types
 from ..knowledge.price_book import load_price_book
+from ..knowledge.service_catalog import load_service_catalog
+from ..knowledge.service_lookup import ServiceCatalog, normalise_module_source
 from ..knowledge.size_rules import load_size_rules
 from ..knowledge.targets import Target
+from ..model import Resource
 from .capacity import CapacityRow, capacity
 from .sizes import DataSize, store_size, transfer_hours, with_human_input
 
@@ -65,13 +69,35 @@ class Gravity:
         return max(timed, key=lambda d: (d.transfer_hours, d.resource), default=None)
 
 
+def as_typed(resources, catalog: ServiceCatalog) -> list[Resource]:
+    """Registry module calls the loader could not read, seen as the resource type the module catalog says
+    they create (``terraform-aws-modules/rds/aws`` → ``aws_db_instance``), with their inputs renamed to that
+    type's arguments where the catalog maps them; every other resource as it is."""
+    typed = []
+    for resource in resources:
+        source = resource.attributes.get("source") if resource.type == MODULE_TYPE else None
+        normalised = normalise_module_source(source) if isinstance(source, str) else None
+        module = catalog.modules.get(normalised) if normalised else None
+        if module is None or module.as_type is None:
+            typed.append(resource)
+            continue
+        attributes = dict(module_inputs(resource.attributes))
+        for attribute, input_name in module.inputs.items():
+            if input_name in attributes:
+                attributes[attribute] = attributes[input_name]
+        attributes.setdefault("name", resource.attributes.get("name"))
+        typed.append(replace(resource, type=module.as_type, attributes=attributes))
+    return typed
+
+
 def build_gravity(report: ScanReport, target: Target, written: Mapping[str, str] | None = None) -> Gravity:
     """``written``: the human-input regions of the existing EXIT-PLAN.md, where people put measured sizes."""
     rules, types = load_size_rules(), load_instance_types()
     config = report.config
     label = str(config.path) if config.path else ".exitplan.yaml"
     book = load_price_book(config.egress, label)
-    stores = [r for r in report.resources if r.stateful and not r.is_data_source]
+    resources = as_typed(report.resources, load_service_catalog(report.catalog_dirs))
+    stores = [r for r in resources if r.stateful and not r.is_data_source]
     sizes = [found for r in sorted(stores, key=lambda r: r.id) if (found := store_size(r, rules, types))]
     data = with_human_input(sizes, written or {}, config.transfer)
 
@@ -109,5 +135,5 @@ def build_gravity(report: ScanReport, target: Target, written: Mapping[str, str]
                 prices.free_gb,
             )
         )
-    rows = capacity(report.resources, load_capacity_sources(), types, target.flavors)
+    rows = capacity(resources, load_capacity_sources(), types, target.flavors)
     return Gravity(data, config.transfer, rows, tuple(egress), round(unpriced, 3), types.as_of)

@@ -11,6 +11,7 @@ from ..knowledge.capacity_sources import AttrPath, CapacitySource
 from ..knowledge.flavors import CustomSize, Flavor, FlavorList
 from ..knowledge.instance_types import InstanceTypes, Size
 from ..model import Resource, Unknown
+from .sizes import value_at
 
 
 @dataclass(frozen=True)
@@ -41,12 +42,12 @@ def _count(value: Any) -> int | None:
 
 
 def _get(resource: Resource, path: AttrPath | None) -> Any:
-    return resource.get(*path) if path is not None else None
+    return value_at(resource, path) if path is not None else None
 
 
 def _instance_type(resource: Resource, source: CapacitySource) -> tuple[str | None, tuple[str, ...], str]:
     for path in source.type_paths:
-        value = resource.get(*path)
+        value = value_at(resource, path)
         where = str(resource.value_location(path))
         if isinstance(value, list):
             names = [v for v in value if isinstance(v, str)]
@@ -70,7 +71,7 @@ def _counts(
     if source.desired is not None or source.min is not None:
         desired = _count(_get(resource, source.desired))
         return (desired if desired is not None else minimum), minimum, maximum, None
-    count = next((c for c in (_count(resource.get(*p)) for p in source.count) if c is not None), 1)
+    count = next((c for c in (_count(value_at(resource, p)) for p in source.count) if c is not None), 1)
     note = None
     if source.replicas_plus_one is not None:
         replicas = _count(_get(resource, source.replicas_plus_one)) or 0

@@ -86,6 +86,22 @@ def transfer_hours(size_gb: float, transfer: Transfer) -> float:
     return round(size_gb * 8 / (transfer.link_gbit_s * transfer.efficiency) / 3600, 2)
 
 
+def value_at(resource: Resource, path: tuple) -> Any:
+    """The attribute at ``path``; a block index (``ebs_options.0``) also reads a module input that is one
+    object (``ebs_options = {volume_size = 64}``)."""
+    value: Any = resource.attributes
+    for step in path:
+        if isinstance(step, int) and isinstance(value, Mapping):
+            continue
+        if isinstance(value, Mapping) and isinstance(step, str):
+            value = value.get(step)
+        elif isinstance(value, list) and isinstance(step, int) and -len(value) <= step < len(value):
+            value = value[step]
+        else:
+            return None
+    return value
+
+
 def _number(value: Any) -> float | None:
     if isinstance(value, bool) or value is None or isinstance(value, Unknown):
         return None
@@ -109,7 +125,7 @@ def _where(resource: Resource, path: tuple) -> str:
 
 def _count(resource: Resource, counts: tuple[CountAt, ...]) -> tuple[int, str]:
     for count in counts:
-        value = _number(resource.get(*count.path))
+        value = _number(value_at(resource, count.path))
         if value is not None and value >= 1:
             return int(
                 value
@@ -121,7 +137,7 @@ def _count(resource: Resource, counts: tuple[CountAt, ...]) -> tuple[int, str]:
 
 def _name(resource: Resource, paths: tuple, label: str) -> str:
     for path in paths:
-        value = resource.get(*path)
+        value = value_at(resource, path)
         if isinstance(value, str) and value and "${" not in value and "(sensitive" not in value:
             return value
     return f"<{label} of {resource.address}>"
@@ -138,20 +154,20 @@ def terraform_size(resource: Resource, rule: SizeRule, types: InstanceTypes) -> 
     times, times_text = _count(resource, rule.times)
     note = f"; {rule.note}" if rule.note else ""
     for size in rule.sizes:
-        value = _number(resource.get(*size.path))
+        value = _number(value_at(resource, size.path))
         if value is None:
             continue
         gb = round(value * UNITS[size.unit] * times / GB, 3)
         attribute = ".".join(map(str, size.path))
         source = f"{_where(resource, size.path)}: {attribute} = {_fmt(value)} {size.unit}{times_text}"
         if rule.grows_to is not None:
-            limit = _number(resource.get(*rule.grows_to.path))
+            limit = _number(value_at(resource, rule.grows_to.path))
             if limit is not None and limit > value:
                 grows = ".".join(map(str, rule.grows_to.path))
                 source += f"; may grow to {_fmt(limit)} {rule.grows_to.unit} ({grows}, {_where(resource, rule.grows_to.path)})"
         return DataSize(resource.id, gb, source + note)
     if rule.memory_of is not None:
-        node_type = resource.get(*rule.memory_of)
+        node_type = value_at(resource, rule.memory_of)
         size = types.lookup(resource.cloud, node_type)
         attribute = ".".join(map(str, rule.memory_of))
         if size is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,7 @@ _RULE_KEYS = frozenset(
         "note",
         "checked_against",
         "arm64_suffix",
+        "verified",
     }
 )
 #: AWS size words: ``medium`` = 1 vCPU, ``large`` = 2, ``xlarge`` = 4, ``<N>xlarge`` = 4 × N.
@@ -73,6 +74,7 @@ class _Rule:
     max_vcpu: int | None
     exceptions: Mapping[str, float]
     arm64_suffix: str | None = None  # group 1 ending in this names an arm64 family (AWS Graviton: "g")
+    verified: bool = True  # False: the rule itself was not checked against a provider table
 
 
 @dataclass(frozen=True)
@@ -99,11 +101,11 @@ class InstanceTypes:
             if rule.same_as is not None:
                 found = self._lookup(cloud, match[rule.same_as], depth + 1)
                 if found is not None:
-                    return found
+                    return found if rule.verified else replace(found, verified=False)
                 continue
             size = _derive(rule, name, match)
             if size is not None:
-                return size
+                return size if rule.verified else replace(size, verified=False)
         return None
 
 
@@ -254,4 +256,9 @@ def _rule(doc: CatalogDocument, entry: Any, path: KeyPath) -> _Rule:
     suffix = entry.get("arm64_suffix")
     if suffix is not None:
         doc.string(suffix, (*path, "arm64_suffix"))
-    return _Rule(pattern, same_as, vcpu_group, size_group, per_vcpu, mib_group, max_vcpu, exceptions, suffix)
+    verified = entry.get("verified", True)
+    if not isinstance(verified, bool):
+        doc.fail((*path, "verified"), f"must be true or false, found {kind_of(verified)}")
+    return _Rule(
+        pattern, same_as, vcpu_group, size_group, per_vcpu, mib_group, max_vcpu, exceptions, suffix, verified
+    )

@@ -87,3 +87,25 @@ def test_arm_nodes_prefer_arm_flavors_and_x86_stays_x86():
     target = load_target("hetzner").flavors
     assert target.nearest(4, 8, 0, "arm64").name == "cax21"
     assert target.nearest(4, 8, 0, "x86_64").arch == "x86_64"
+
+
+def test_registry_modules_and_service_instance_types():
+    found = rows("aws", "openstack")
+    legacy = found["terraform#module.legacy_db"]
+    assert (legacy.instance_type, legacy.vcpu, legacy.memory_gib, legacy.target_flavor) == (
+        "db.m6i.large",
+        2,
+        8,
+        "SCS-2V-8",
+    )
+    search = found["terraform#module.logs_search"]
+    # r6g.large.search sizes as r6g.large by an unchecked rule: marked unverified
+    assert (search.instance_type, search.count, search.vcpu, search.memory_gib) == (
+        "r6g.large.search",
+        2,
+        2,
+        16,
+    )
+    assert search.size_verified is False
+    kafka = found["terraform#aws_msk_cluster.events"]
+    assert (kafka.vcpu, kafka.memory_gib, kafka.count) == (2, 8, 3)

@@ -138,3 +138,12 @@ def test_sizes_people_write(text, gb):
 def test_transfer_time_at_the_link():
     assert transfer_hours(1000, Transfer()) == 3.17  # 8000 Gbit / 0.7 Gbit/s
     assert transfer_hours(1000, Transfer(10, 0.5)) == 0.44
+
+
+def test_registry_modules_are_sized_from_their_inputs(aws):
+    legacy = aws["terraform#module.legacy_db"]
+    assert legacy.size_gb == 429.497  # allocated_storage = 400 GiB on the module call
+    assert legacy.size_source.startswith("terraform/registry.tf:9: allocated_storage = 400 GiB")
+    logs = aws["terraform#module.logs_search"]
+    assert logs.size_gb == 137.439  # an object input: ebs_options = {volume_size = 64} × 2 nodes
+    assert "× 2 (cluster_config.0.instance_count" in logs.size_source
