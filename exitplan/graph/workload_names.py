@@ -77,8 +77,12 @@ def unique_names(
             if telling:
                 chosen[i] = min(telling, key=lambda q: (q in generic, len(q), q))
         for i in members:
-            if i not in chosen:
-                free = [q for q in candidates[i] if q not in chosen.values()]
+            if i not in chosen:  # a qualifier some other workload lacks, and nobody took yet
+                free = [
+                    q
+                    for q in candidates[i]
+                    if q not in chosen.values() and not all(q in candidates[j] for j in members if j != i)
+                ]
                 if free:
                     chosen[i] = free[0]
         for i, qualifier in chosen.items():

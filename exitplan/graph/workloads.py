@@ -204,6 +204,8 @@ def assemble(drafts: list[Draft], resources: dict[str, Resource], roles: Roles) 
         bases.append(component_name([d.name for d in group]))
         namespaces = {resources[d.anchor].namespace for d in group if d.anchor}
         spaces = [n for n in namespaces if n and n != "default" and len(namespaces) == 1]
+        keys = {_instance_key(resources[d.anchor]) for d in group if d.anchor}
+        spaces += [k for k in keys if k and len(keys) == 1]
         folders = _folders(common_folder([d.configuration for d in group]))
         qualifiers.append([*spaces, *folders, *_folders(group[0].configuration)])
     names = unique_names(bases, qualifiers, roles.generic_folders)
@@ -270,10 +272,19 @@ def _anchor_name(resource: Resource) -> str:
     if resource.source == "kubernetes":
         return slug(resource.name)
     parts = [key for _, key in re.findall(r'module\.([\w-]+)(?:\["?([^"\]]+)"?\])?', resource.address) if key]
+    key = _instance_key(resource)  # a for_each key names the instance; a count index only tells apart
+    if key and not key.isdigit():
+        parts.append(key)
     name = resource.name
     if not parts and name in _GENERIC_NAMES:
         name = f"{resource.type.split('_', 1)[-1]}-{name}"
     return slug("-".join([*parts, name]))
+
+
+def _instance_key(resource: Resource) -> str | None:
+    """The resource's own ``count`` index or ``for_each`` key (not its modules')."""
+    found = re.search(r'\.[\w-]+\["?([^"\]]+)"?\]$', resource.address)
+    return found.group(1) if found and resource.source == "terraform" else None
 
 
 def apply_overrides(workloads: Sequence[Workload], overrides: Sequence, resources: dict[str, Resource]):

@@ -179,3 +179,29 @@ def test_workload_state_is_its_most_demanding_variant():
     (score,) = score_workloads([workload], by_id, [finding], {}, stores)
     assert [(v.score, v.state) for v in score.variants] == [(90, "stateless"), (100, "ephemeral-state")]
     assert (score.score, score.state) == (90, "ephemeral-state")
+
+
+def test_counted_instances_are_told_apart_by_their_index_and_for_each_keys_name_them(tmp_path):
+    (tmp_path / "main.tf").write_text(
+        """
+resource "aws_instance" "k8s_node" {
+  count         = 2
+  ami           = "ami-123"
+  instance_type = "t3.large"
+}
+
+resource "aws_lambda_function" "worker" {
+  for_each      = toset(["invoices"])
+  function_name = "worker-${each.key}"
+  role          = "arn:aws:iam::123456789012:role/worker"
+  runtime       = "python3.12"
+  handler       = "main.handler"
+  filename      = "worker.zip"
+}
+"""
+    )
+    assert sorted(n for n in workloads(tmp_path) if n != "platform") == [
+        "invoices-worker",
+        "k8s-node-0",
+        "k8s-node-1",
+    ]
