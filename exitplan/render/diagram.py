@@ -1,4 +1,7 @@
-"""The dependency graph as Mermaid, Graphviz dot or JSON, whole or for one workload."""
+"""The dependency graph as Mermaid, Graphviz dot or JSON, whole or for one workload.
+
+Mermaid is drawn as in the runbooks (``diagram_view.py``: layers, lock-in colours, supporting objects folded,
+the size budget); dot has every resource and edge, in the same layers and colours; JSON is the raw graph."""
 
 from __future__ import annotations
 
@@ -8,7 +11,8 @@ import networkx as nx
 
 from ..api import ScanReport
 from ..errors import UsageError
-from .filters import mermaid_id, mermaid_label
+from .diagram_style import diagram_style
+from .diagram_view import resource_diagram
 
 
 def subgraph_ids(report: ScanReport, workload: str | None) -> list[str]:
@@ -27,50 +31,58 @@ def subgraph_ids(report: ScanReport, workload: str | None) -> list[str]:
     return sorted(keep)
 
 
-def label(resource) -> str:
-    kind = resource.service_kind or resource.type
-    return f"{resource.address}\n{kind}"
+def _diagram(report: ScanReport, ids: list[str], workload: str | None, budget: bool) -> dict:
+    chosen = next((s.workload for s in report.workloads if s.workload.id == workload), None)
+    members = set(chosen.resources) if chosen else None
+    anchor = chosen.anchor if chosen else None
+    return resource_diagram(report, ids, report.edges, members, anchor, workload, budget=budget, fold=budget)
 
 
-def mermaid(report: ScanReport, ids: list[str], direction: str = "LR") -> str:
-    keep = set(ids)
-    lines = [f"flowchart {direction}"]
-    by_config: dict[str, list[str]] = {}
-    for rid in ids:
-        by_config.setdefault(report.resource(rid).configuration, []).append(rid)
-    for configuration, members in sorted(by_config.items()):
-        lines.append(f'  subgraph {mermaid_id("cfg:" + configuration)}["{mermaid_label(configuration)}"]')
-        for rid in members:
-            resource = report.resource(rid)
-            shape = ('[("', '")]') if resource.stateful else ('["', '"]')
-            lines.append(f"    {mermaid_id(rid)}{shape[0]}{mermaid_label(label(resource))}{shape[1]}")
-        lines.append("  end")
-    for edge in report.edges:
-        if edge.source in keep and edge.target in keep:
-            arrow = "-->" if edge.confidence == "explicit" else "-.->"
-            lines.append(
-                f"  {mermaid_id(edge.source)} {arrow}|{mermaid_label(edge.kind)}| {mermaid_id(edge.target)}"
-            )
-    return "\n".join(lines) + "\n"
+def mermaid(report: ScanReport, ids: list[str], workload: str | None = None) -> str:
+    """The diagram as the runbooks draw it: layers, lock-in colours, supporting objects folded, the budget."""
+    from .documents import environment
+
+    template = environment().from_string('{% import "diagram.md.j2" as dg %}{{ dg.flowchart(d) }}')
+    return template.render(d=_diagram(report, ids, workload, budget=True)).strip() + "\n"
 
 
 def _dot_quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def dot(report: ScanReport, ids: list[str]) -> str:
-    keep = set(ids)
-    lines = ["digraph exitplan {", "  rankdir=LR;", "  node [shape=box, fontname=Helvetica];"]
-    for rid in ids:
-        resource = report.resource(rid)
-        shape = ", shape=cylinder" if resource.stateful else ""
-        lines.append(f"  {_dot_quote(rid)} [label={_dot_quote(label(resource))}{shape}];")
-    for edge in report.edges:
-        if edge.source in keep and edge.target in keep:
-            style = "" if edge.confidence == "explicit" else ", style=dashed"
-            lines.append(
-                f"  {_dot_quote(edge.source)} -> {_dot_quote(edge.target)} [label={_dot_quote(edge.kind)}{style}];"
-            )
+def dot(report: ScanReport, ids: list[str], workload: str | None = None) -> str:
+    """Every resource and edge (nothing folded or grouped), in the same layers and colours."""
+    diagram = _diagram(report, ids, workload, budget=False)
+    style = {c.name: c for c in diagram_style().classes}
+    outside = set(diagram["outside"])
+    lines = [
+        "digraph exitplan {",
+        "  rankdir=LR;",
+        "  node [shape=box, style=filled, fontname=Helvetica];",
+        "  edge [fontname=Helvetica, fontsize=10];",
+    ]
+    for layer in diagram["layers"]:
+        lines.append(f"  subgraph {_dot_quote('cluster_' + layer['id'])} {{")
+        lines.append(f"    label={_dot_quote(layer['title'])}; style=rounded; color=gray60;")
+        for node in layer["nodes"]:
+            lockin = style[node["lockin"]]
+            attributes = [
+                f"label={_dot_quote(chr(10).join(node['lines']))}",
+                f'fillcolor="{lockin.fill}"',
+                f'color="{lockin.stroke}"',
+            ]
+            if node["cylinder"]:
+                attributes.append("shape=cylinder")
+            if node["id"] in outside:
+                attributes.append('style="filled,dashed"')
+            lines.append(f"    {_dot_quote(node['id'])} [{', '.join(attributes)}];")
+        lines.append("  }")
+    for edge in diagram["edges"]:
+        attributes = [f"label={_dot_quote(edge['label'])}"] if edge["label"] else []
+        if not edge["explicit"]:
+            attributes.append("style=dashed")
+        suffix = f" [{', '.join(attributes)}]" if attributes else ""
+        lines.append(f"  {_dot_quote(edge['source'])} -> {_dot_quote(edge['target'])}{suffix};")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -102,7 +114,7 @@ def as_json(report: ScanReport, ids: list[str]) -> str:
 def render(report: ScanReport, fmt: str, workload: str | None = None) -> str:
     ids = subgraph_ids(report, workload)
     if fmt == "mermaid":
-        return mermaid(report, ids)
+        return mermaid(report, ids, workload)
     if fmt == "dot":
-        return dot(report, ids)
+        return dot(report, ids, workload)
     return as_json(report, ids)

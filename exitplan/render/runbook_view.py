@@ -15,7 +15,9 @@ from ..model import REDACTED
 from ..plan import Plan
 from ..rules import BY_ID
 from ..scoring import WorkloadScore
+from .diagram_view import resource_diagram
 from .optional_view import workload_optional
+from .parts import main_resources as _main_resources
 from .variant_view import grouped_findings, variant_labels, variant_rows
 
 #: Weeks of work per effort size, as a range: the basis of the time-to-exit estimate.
@@ -48,7 +50,7 @@ def workload_view(report: ScanReport, plan: Plan, score: WorkloadScore, needs, p
         "variants": variant_rows(score) if len(score.variants) > 1 else [],
         "variant_labels": ", ".join(variant_labels(score)) if len(score.variants) > 1 else "",
         "exposure": score.exposure,
-        "diagram": _workload_mermaid(report, score),
+        "diagram": _workload_diagram(report, score),
         "procedures": _steps(report, plan, score, procedures),
         "sketch": _terraform_sketch(report, plan, score),
         "resilience": _resilience(report, score),
@@ -115,33 +117,19 @@ def findings_view(score: WorkloadScore, waived: bool) -> list[dict[str, Any]]:
     ]
 
 
-def _node_label(resource) -> str:
-    return f"{resource.address} · {resource.service_kind}" if resource.service_kind else resource.address
-
-
-def _workload_mermaid(report: ScanReport, score: WorkloadScore) -> dict[str, Any]:
+def _workload_diagram(report: ScanReport, score: WorkloadScore) -> dict[str, Any]:
     """What this workload needs: edges from its own resources, and edges among its members. A shared
     member's links to other workloads belong in those workloads' diagrams."""
-    members = set(score.workload.resources)
-    shared = set(score.workload.shared)
+    workload = score.workload
+    members = set(workload.resources)
+    shared = set(workload.shared)
     chosen = [
         e for e in report.edges if e.source in members and (e.target in members or e.source not in shared)
     ]
-    outside = {e.target for e in chosen} - members
-    nodes = [
-        {
-            "id": rid,
-            "label": _node_label(report.resource(rid)),
-            "stateful": report.resource(rid).stateful,
-            "outside": rid in outside,
-        }
-        for rid in [*sorted(members), *sorted(outside)]
-    ]
-    edges = [
-        {"source": e.source, "target": e.target, "kind": e.kind, "explicit": e.confidence == "explicit"}
-        for e in chosen
-    ]
-    return {"nodes": nodes, "edges": edges}
+    shown = members | {e.target for e in chosen}
+    return resource_diagram(
+        report, shown, chosen, members=members, anchor=workload.anchor, workload=workload.id
+    )
 
 
 def _steps(report: ScanReport, plan: Plan, score: WorkloadScore, procedures) -> list[dict[str, Any]]:
@@ -233,31 +221,6 @@ def _fill(text: str | None, values: dict[str, str]) -> str | None:
     for placeholder, value in values.items():
         text = text.replace(placeholder, value) if text else text
     return text
-
-
-def _main_resources(report: ScanReport, members: set[str]) -> set[str]:
-    """The members that stand for a service, not parts of one: a KMS alias is part of its key, a subnet
-    group part of its database, a role policy part of its role. Among resources of one service kind
-    linked by an edge, a stateful one is the service; a resource that only names others of its kind
-    (and that nothing of its kind names) is a part of them."""
-    names: dict[str, set[str]] = defaultdict(set)
-    named_by: dict[str, set[str]] = defaultdict(set)
-    for edge in report.edges:
-        if edge.source in members and edge.target in members:
-            a, b = report.resource(edge.source), report.resource(edge.target)
-            if a.service_kind and a.service_kind == b.service_kind:
-                names[a.id].add(b.id)
-                named_by[b.id].add(a.id)
-
-    def stands_alone(rid: str) -> bool:
-        linked = names[rid] | named_by[rid]
-        if report.resource(rid).stateful or not linked:
-            return True
-        if any(report.resource(n).stateful for n in linked):
-            return False
-        return not (names[rid] and not named_by[rid])
-
-    return {rid for rid in members if stands_alone(rid)}
 
 
 def _terraform_sketch(report: ScanReport, plan: Plan, score: WorkloadScore) -> list[dict[str, str]]:

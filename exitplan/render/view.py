@@ -20,6 +20,7 @@ from ..knowledge.procedures import load_procedures
 from ..plan import Plan
 from ..rules import BY_ID
 from ..scoring import grade_of
+from .diagram_estate import estate_diagram
 from .gravity_view import gravity_plan_view, store_cells, workload_gravity
 from .optional_view import estate_optional
 from .runbook_view import EFFORT_WEEKS, findings_view, workload_view
@@ -197,12 +198,7 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date, gravity:
             {"rule": rule, "name": BY_ID[rule].NAME if rule in BY_ID else rule, "count": n}
             for rule, n in sorted(by_rule.items())
         ],
-        "workload_graph": {
-            "nodes": [
-                {"id": s.workload.id, "label": f"{s.workload.id} · {s.grade} {s.score}"} for s in scores
-            ],
-            "edges": sorted((a, b) for a, deps in needs.items() for b in deps),
-        },
+        "workload_graph": estate_diagram(report, scores, needs),
         "data": [
             {
                 "address": r.address
