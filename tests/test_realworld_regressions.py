@@ -52,3 +52,41 @@ def test_patches_entry_given_as_a_bare_file_name_is_applied():
     inputs = {i.path: i for i in result.inputs}
     patch = inputs["overlay/more-replicas.yaml"]
     assert (patch.status, patch.format) == ("parsed", "kustomize-patch")
+
+
+def test_json_tool_configs_with_comments_are_skipped_not_errors_and_strict_passes(tmp_path):
+    # VS Code, dev container and TypeScript configurations are JSON with comments and trailing commas;
+    # they were reported as "invalid YAML" errors, so `scan --strict` failed on application repositories.
+    fixture = FIXTURES / "jsonc-tool-configs"
+    result, resources = _load("jsonc-tool-configs")
+    inputs = {i.path: (i.status, i.reason) for i in result.inputs}
+    assert inputs == {
+        ".devcontainer/devcontainer.json": (
+            "skipped",
+            "not a Kubernetes manifest (dev container configuration)",
+        ),
+        ".vscode/extensions.json": ("skipped", "not a Kubernetes manifest (VS Code configuration)"),
+        "deploy/orders.yaml": ("parsed", None),
+        "src/orders/.vscode/launch.json": ("skipped", "not a Kubernetes manifest (VS Code configuration)"),
+        "src/orders/.vscode/tasks.json": ("skipped", "not a Kubernetes manifest (VS Code configuration)"),
+        "src/storefront/tsconfig.json": ("skipped", "not a Kubernetes manifest (TypeScript configuration)"),
+    }
+    assert list(resources) == [".#Deployment/default/orders"]
+    code = "from exitplan.cli import main; main()"
+    args = ["scan", str(fixture), "--no-cache", "--strict", "-q", "-o", str(tmp_path / "out.txt")]
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_broken_json_manifest_stays_an_error_and_unknown_jsonc_is_skipped(tmp_path):
+    (tmp_path / "configmap.json").write_text(
+        '{\n  // a comment kubectl refuses\n  "apiVersion": "v1",\n  "kind": "ConfigMap",\n  "metadata": {"name": "a"}\n}\n'
+    )
+    (tmp_path / "cspell.json").write_text('{\n  // words\n  "words": ["exitplan"],\n}\n')
+    discovery = discover([str(tmp_path)])
+    inputs = {i.path: i for i in load(discovery, discovery.of_format("yaml", "json")).inputs}
+    assert inputs["configmap.json"].status == "error"
+    assert (inputs["cspell.json"].status, inputs["cspell.json"].reason) == (
+        "skipped",
+        "not a Kubernetes manifest (not JSON kubectl reads, and no apiVersion with kind)",
+    )

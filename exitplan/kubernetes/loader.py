@@ -22,6 +22,7 @@ from .manifests import (
     Parsed,
     address_of,
     describe_other,
+    describe_unreadable_json,
     manifests_of,
     namespace_of,
     parse_source,
@@ -259,6 +260,10 @@ class _Loader:
             return InputFile(rel, "helm-template", "skipped", _GO_TEMPLATE)
         if error is not None and _TERRAFORM_DIRECTIVE.search(parsed.text):
             return InputFile(rel, "terraform-template", "skipped", _TERRAFORM_TEMPLATE)
+        if error is not None and self.files[rel].format == "json":
+            reason = describe_unreadable_json(rel, parsed.text)
+            if reason is not None:
+                return InputFile(rel, "json", "skipped", reason)
         if error is not None:
             readable = any(d.value is not None for d in parsed.stream.documents)
             if not readable and outcome.role not in _ROLE_FORMATS:

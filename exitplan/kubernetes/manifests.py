@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import posixpath
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -186,18 +187,26 @@ _KNOWN_FILES = {
     ".golangci.yml": "golangci-lint configuration",
     "chart.yaml": "Helm chart metadata",
     "values.yaml": "Helm values file",
+    "devcontainer.json": "dev container configuration",
+    ".devcontainer.json": "dev container configuration",
+    "jsconfig.json": "JavaScript configuration",
+    ".eslintrc.json": "ESLint configuration",
 }
+
+#: Folders whose JSON files editors and tools read (often JSON with comments), never applied.
+_KNOWN_FOLDERS = {".vscode": "VS Code configuration", ".devcontainer": "dev container configuration"}
+
+#: A key that every Kubernetes object written as JSON has.
+_JSON_OBJECT_KEYS = re.compile(r'"(apiVersion|kind)"\s*:')
 
 
 def describe_other(rel: str, documents: tuple[Document, ...]) -> str:
     """Why a YAML or JSON file with documents but no Kubernetes object is skipped."""
     name = posixpath.basename(rel).lower()
     first = next((d.value for d in documents if isinstance(d.value, dict)), {})
-    what = _KNOWN_FILES.get(name)
+    what = _known_file(rel)
     if what is None and isinstance(first, dict):
         what = foreign_config(first) if "apiVersion" in first and "kind" in first else None
-    if what is None and name.startswith("tsconfig") and name.endswith(".json"):
-        what = "TypeScript configuration"
     if what is None and (name.startswith(("docker-compose", "compose.")) or _looks_like_compose(first)):
         what = "docker-compose file"
     if what is None and (
@@ -209,6 +218,30 @@ def describe_other(rel: str, documents: tuple[Document, ...]) -> str:
     if what is None and name.startswith("values") and name.endswith((".yaml", ".yml")):
         what = "Helm values file"
     return f"not a Kubernetes manifest ({what})" if what else "not a Kubernetes manifest"
+
+
+def describe_unreadable_json(rel: str, text: str) -> str | None:
+    """Why a JSON file that does not parse is skipped, not an error: no Kubernetes object is written in it.
+
+    Tool configurations (``.vscode/launch.json``, ``devcontainer.json``, ``tsconfig.json``) are JSON with
+    comments and trailing commas, which their tools read and kubectl never applies. A file that names
+    both ``apiVersion`` and ``kind`` and is no known tool's may be a broken manifest: an error (None).
+    """
+    what = _known_file(rel)
+    if what is None and {m.group(1) for m in _JSON_OBJECT_KEYS.finditer(text)} == {"apiVersion", "kind"}:
+        return None
+    return f"not a Kubernetes manifest ({what or 'not JSON kubectl reads, and no apiVersion with kind'})"
+
+
+def _known_file(rel: str) -> str | None:
+    name = posixpath.basename(rel).lower()
+    what = _KNOWN_FILES.get(name)
+    if what is None and name.startswith(("tsconfig", "jsconfig")) and name.endswith(".json"):
+        what = "TypeScript configuration" if name.startswith("tsconfig") else "JavaScript configuration"
+    if what is None and name.endswith((".json", ".jsonc")):
+        folders = posixpath.dirname(rel).split("/")
+        what = next((_KNOWN_FOLDERS[f] for f in reversed(folders) if f in _KNOWN_FOLDERS), None)
+    return what
 
 
 def _looks_like_compose(value: Any) -> bool:
