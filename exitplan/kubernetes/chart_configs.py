@@ -16,7 +16,7 @@ from typing import Any
 
 from ..model import Configuration
 from . import helm, helm_chart, helm_render
-from .manifests import Manifest, Parsed
+from .manifests import KUSTOMIZATION_FILES, Manifest, Parsed
 
 RELEASE_NAME_NOTE = "release name = chart name"
 
@@ -37,6 +37,25 @@ class ChartOutcome:
 def top_charts(charts: set[str]) -> set[str]:
     """Charts that are not vendored inside another chart's ``charts/`` folder."""
     return {c for c in charts if not any(c.startswith(_join(p, "charts/")) for p in charts if p != c)}
+
+
+def kustomize_charts(read: Callable[[str], Parsed | None], directory: str, charts: set[str]) -> list[str]:
+    """The local chart folders a kustomization's ``helmCharts`` render (so they are not rendered alone)."""
+    found = []
+    for name in KUSTOMIZATION_FILES:
+        parsed = read(_join(directory, name))
+        spec = chart_metadata(parsed)
+        if spec is None:
+            continue
+        globals_ = spec.get("helmGlobals")
+        home = globals_.get("chartHome") if isinstance(globals_, dict) else None
+        for entry in spec.get("helmCharts") or []:
+            if isinstance(entry, dict) and entry.get("name") and not entry.get("repo"):
+                folder = posixpath.normpath(_join(directory, f"{home or 'charts'}/{entry['name']}"))
+                if folder in charts:
+                    found.append(folder)
+        break
+    return found
 
 
 def variant_files(rels: list[str], chart: str) -> list[str]:
@@ -66,7 +85,7 @@ def render_charts(
     outcomes: dict[str, ChartOutcome] = {}
     for chart in sorted(top_charts(charts)):
         parsed = read(_join(chart, helm.CHART_FILE))
-        metadata = _metadata(parsed)
+        metadata = chart_metadata(parsed)
         outcome = outcomes[chart] = ChartOutcome()
         if metadata is None:
             continue
@@ -124,7 +143,7 @@ def render_charts(
     return outcomes
 
 
-def _metadata(parsed: Parsed | None) -> dict[str, Any] | None:
+def chart_metadata(parsed: Parsed | None) -> dict[str, Any] | None:
     if parsed is None or not parsed.stream.documents:
         return None
     value = parsed.stream.documents[0].value

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..markers import format_path
-from ..model import ChartRelease, Reference, Resource, iter_strings
+from ..model import REDACTED, ChartRelease, Reference, Resource, iter_strings
 from . import helm_chart, helm_render
 from .manifests import to_resource
 from .yaml_safe import load_stream
@@ -68,7 +68,7 @@ def render_releases(
             if rel not in out.files:
                 note = f"Helm values of {where}, rendered into the chart {release.chart}"
                 out.files[rel] = ("parsed", note, None)
-        targets = dict(release.placeholders)
+        targets = {text: found for text, found in release.placeholders if text != REDACTED}
         pattern = re.compile("|".join(re.escape(p) for p in sorted(targets, key=len, reverse=True)))
         for manifest in render.manifests:
             resource = to_resource(manifest, release.configuration)

@@ -5,7 +5,8 @@ Supported: ``resources`` (files and directories, other kustomizations recursivel
 ``commonLabels``/``labels``, ``commonAnnotations``, ``images``, ``replicas``, ``configMapGenerator``/
 ``secretGenerator`` (no content-hash suffix), ``patches`` (bare file names too, as kustomize still reads
 them), ``patchesStrategicMerge`` (a top-level ``$patch: delete`` drops the object) and
-``patchesJson6902``. Remote resources are recorded, never fetched. Files outside the scanned folder are
+``patchesJson6902``, ``helmCharts`` with a local chart (rendered by Helm through the loader's callback).
+Remote resources and charts are recorded, never fetched. Files outside the scanned folder are
 never read; the loader says why (``not_read``).
 """
 
@@ -23,6 +24,9 @@ from .patches import PatchError, PatchSource, json6902, strategic_merge
 from .transforms import apply_annotations, apply_images, apply_labels, generate
 from .yaml_safe import load_stream
 
+#: Renders a local chart folder with values, release name and namespace: its manifests, or why not.
+HelmRender = Callable[[str, dict[str, Any], str, str | None], "list[Manifest] | str"]
+
 _REMOTE = re.compile(r"^(https?://|git@|ssh://|github\.com/|gitlab\.com/|bitbucket\.org/)|\?ref=|//")
 
 
@@ -34,9 +38,11 @@ class Kustomizer:
         read: Callable[[str], Parsed | None],
         is_dir: Callable[[str], bool],
         not_read: Callable[[str, str], str] | None = None,
+        helm: HelmRender | None = None,
     ) -> None:
         self.read = read
         self.is_dir = is_dir
+        self.helm = helm
         self.not_read = not_read or (lambda entry, rel: f"{entry} is outside the scanned folder; not read")
 
     def kustomization_file(self, directory: str) -> str | None:
@@ -75,6 +81,7 @@ class Kustomizer:
             key = "resources" if index < len(_list(spec.get("resources"))) else "bases"
             position = index if key == "resources" else index - len(_list(spec.get("resources")))
             result.extend(self._resource(k, str(entry), k.line(key, position), render, stack))
+        result.extend(self._helm_charts(k, render))
         for index, entry in enumerate(_list(spec.get("components"))):
             directory = _join(k.directory, str(entry))
             component = self._nested(k, directory, k.line("components", index), render, stack)
@@ -90,6 +97,42 @@ class Kustomizer:
         _set_replicas(k, result)
         apply_images(k, result)
         return result
+
+    def _helm_charts(self, k: Kustomization, render: Render) -> list[Manifest]:
+        """``helmCharts`` with a local chart (``<chartHome>/<name>``, no ``repo``) rendered by Helm with
+        ``valuesFile`` and ``valuesInline``; a chart from a repository is recorded, never fetched."""
+        found: list[Manifest] = []
+        home = (
+            (k.spec.get("helmGlobals") or {}).get("chartHome")
+            if isinstance(k.spec.get("helmGlobals"), dict)
+            else None
+        )
+        for index, chart in enumerate(_list(k.spec.get("helmCharts"))):
+            line = k.line("helmCharts", index)
+            if not isinstance(chart, dict) or not chart.get("name"):
+                continue
+            if chart.get("repo"):
+                version = f" {chart['version']}" if chart.get("version") else ""
+                render.remote.append((f"{chart['repo']} (helm chart {chart['name']}{version})", k.file, line))
+                continue
+            folder = _join(k.directory, f"{home or 'charts'}/{chart['name']}")
+            values: dict[str, Any] = {}
+            if chart.get("valuesFile"):
+                parsed = self.read(_join(k.directory, str(chart["valuesFile"])))
+                document = parsed.stream.documents[0].value if parsed and parsed.stream.documents else None
+                values = document if isinstance(document, dict) else {}
+                render.roles.setdefault(_join(k.directory, str(chart["valuesFile"])), "values")
+            if isinstance(chart.get("valuesInline"), dict):
+                values = {**values, **chart["valuesInline"]}
+            release = str(chart.get("releaseName") or chart["name"])
+            namespace = chart.get("namespace") or k.spec.get("namespace")
+            outcome = self.helm(folder, values, release, namespace) if self.helm else "no Helm renderer"
+            if isinstance(outcome, str):
+                render.note(k.file, f"line {line}: helm chart {folder} not rendered: {outcome}")
+                continue
+            render.note(k.file, f"line {line}: helm chart {folder} rendered ({len(outcome)} objects)")
+            found.extend(outcome)
+        return found
 
     def _nested(
         self, k: Kustomization, directory: str, line: int, render: Render, stack: tuple[str, ...]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ..boundary import Boundary
 from ..discover import MAX_FILE_BYTES, STDIN, Discovery, SourceFile, file_format
 from ..model import Configuration, InputFile, LoadResult, Resource
-from . import chart_configs, helm, helm_render
+from . import chart_configs, helm, helm_chart, helm_render
 from .kustomize import Kustomizer, Render
 from .manifests import (
     KUSTOMIZATION_FILES,
@@ -118,6 +118,11 @@ class _Loader:
         kustomizations = {
             posixpath.dirname(r) or "." for r in rels if posixpath.basename(r) in KUSTOMIZATION_FILES
         }
+        listed = {d: chart_configs.kustomize_charts(self.read, d, charts) for d in sorted(kustomizations)}
+        if any(listed.values()) and helm_render.find_renderer() is not None:
+            for directory, found in listed.items():
+                for chart in found:
+                    self.deployed.setdefault(chart, (f"rendered by the kustomization in {directory}", None))
         self._charts(rels, charts)
         self._kustomizations(sorted(kustomizations))
         special = charts | kustomizations
@@ -173,12 +178,29 @@ class _Loader:
                 if rel in self.outcomes:
                     self.outcomes[rel].notes.append(note)
 
+    def _kustomize_chart(
+        self, chart: str, values: dict, release: str, namespace: str | None
+    ) -> list[Manifest] | str:
+        """A kustomization's ``helmCharts`` entry with a local chart, rendered like any chart."""
+        renderer = self.renderer or helm_render.find_renderer()
+        if renderer is None:
+            return f"no Helm renderer ({helm_render.INSTALL_HINT})"
+        parsed = self.read(_join(chart, helm.CHART_FILE))
+        metadata = chart_configs.chart_metadata(parsed)
+        if metadata is None:
+            return f"no {helm.CHART_FILE} in {chart}"
+        info = helm_chart.read_chart(self.root, chart, metadata)
+        render = helm_chart.render_chart(
+            renderer, self.root, info, values, release=release, namespace=namespace
+        )
+        return render.error if render.error is not None else render.manifests
+
     def _emit_chart(self, manifests: list[Manifest], name: str, configuration: Configuration) -> None:
         self.configurations[name] = configuration
         self._emit(manifests, name, configuration.kind)
 
     def _kustomizations(self, directories: list[str]) -> None:
-        kustomizer = Kustomizer(self.read, self.is_dir, self.not_read)
+        kustomizer = Kustomizer(self.read, self.is_dir, self.not_read, self._kustomize_chart)
         for directory in directories:
             probe = Render()
             kustomization = kustomizer.load(directory, probe)

@@ -217,7 +217,12 @@ class _Reader:
                 pieces.append(part if isinstance(part, str) else self._text_of(part))
             return "".join(pieces)
         value = self._fill(self.evaluator.evaluate(expr, self.scope), expr)
-        if isinstance(value, str) and len(value) >= 3 and not self._is_placeholder(value):
+        if (
+            isinstance(value, str)
+            and len(value) >= 3
+            and value != REDACTED
+            and not self._is_placeholder(value)
+        ):
             self._remember(value, expr)
         return value
 

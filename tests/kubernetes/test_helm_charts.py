@@ -175,3 +175,22 @@ def test_without_a_renderer_charts_are_skipped_with_how_to_get_one(monkeypatch):
     )
     assert files["catalog/chart/templates/deployment.yaml"].status == "skipped"
     assert [r.type for r in result.resources] == ["HelmChart"]
+
+
+def test_kustomize_helm_charts_with_a_local_chart_render_in_the_kustomization(renderer):
+    result = scan(FIXTURES / "kustomize")
+    resources = by_id(result)
+    search = resources["deploy#StatefulSet/search/search"]
+    assert (search.file, search.line) == ("deploy/charts/search/templates/statefulset.yaml", 1)
+    assert search.get("spec", "replicas") == 2  # valuesInline over valuesFile over the chart's defaults
+    containers = search.get("spec", "template", "spec", "containers")
+    assert containers[0]["image"] == "docker.io/opensearchproject/opensearch:2.15.0"
+    assert search.get("metadata", "labels", "team") == "discovery"  # the kustomization's own transformers
+    assert [c.path for c in result.configurations] == ["deploy"]  # the chart is not rendered alone
+    files = inputs(result)
+    assert files["deploy/charts/search/Chart.yaml"].reason == "rendered by the kustomization in deploy"
+    remote = files["https://charts.jetstack.io (helm chart cert-manager v1.15.0)"]
+    assert (remote.status, remote.reason) == (
+        "skipped",
+        "remote resource listed in deploy/kustomization.yaml:10; not fetched",
+    )

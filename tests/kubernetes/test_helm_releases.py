@@ -183,3 +183,11 @@ def test_values_merge_as_helm_merges_them():
 def test_values_that_are_not_yaml_are_reported_on_their_file():
     _, problems = merge_layers([{"file": "infra/values/x.yaml", "line": 1, "text": "a: [1,\n"}])
     assert [(file, line) for file, line, _ in problems] == [("infra/values/x.yaml", 1)]
+
+
+def test_a_removed_secret_names_no_resource(report):
+    # set_sensitive and secret-named values are REDACTED: that text must not link objects to resources
+    assert not [e for e in report.edges if "(sensitive value removed)" in e.via]
+    assert not [
+        e for e in report.edges if e.source == "infra#Secret/shop/basket-db" and e.kind != "deployed-by"
+    ]
