@@ -312,11 +312,15 @@ def rules(rule_id, fmt):
 )
 @click.option("--fail-on-drop", is_flag=True, help="Exit 1 when any workload's score drops.")
 @click.option(
-    "--fail-under", type=click.IntRange(0, 100), help="Exit 1 when HEAD's estate score is below SCORE."
+    "--fail-under",
+    type=click.IntRange(0, 100),
+    metavar="SCORE",
+    help="Exit 1 when HEAD's estate score is below SCORE.",
 )
 @click.option(
     "--docs-url",
     envvar="EXITPLAN_DOCS_URL",
+    metavar="URL",
     help="URL of docs/rules.md that findings link to (default: $EXITPLAN_DOCS_URL, else this project's).",
 )
 @_shared_options

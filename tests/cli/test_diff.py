@@ -393,3 +393,19 @@ def test_a_huge_change_stays_under_githubs_comment_limit(tmp_path):
     shown = text.count("\n### ")
     assert 0 < shown < 400
     assert f"… {400 - shown} more sections not shown" in text
+
+
+def test_base_ref_where_path_did_not_exist_yet(tmp_path, monkeypatch):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "README.md").write_text("shop\n")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "empty")
+    shutil.copytree(HEAD, repo / "infra")
+    monkeypatch.chdir(repo)
+    result = run("--base-ref", "HEAD", "infra", "--format", "json", "--fail-on-drop", "--no-cache")
+    assert result.exit_code == 0  # nothing dropped: everything is new
+    data = json.loads(result.stdout)
+    assert [w["id"] for w in data["added"]] == ["checkout", "reports", "web"]
+    assert data["summary"]["score_before"] == 100  # an empty estate
