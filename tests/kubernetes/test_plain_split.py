@@ -60,12 +60,22 @@ def test_each_clouds_storage_class_is_judged_by_its_own_cloud():
     assert messages["volumes/aws#StorageClass/slow"].startswith("aws storage driver")
     assert messages["volumes/gce#StorageClass/slow"].startswith("gcp storage driver")
     assert messages["volumes/azure#StorageClass/slow"].startswith("azure storage driver")
+    assert messages["volumes/vsphere#StorageClass/slow"].startswith("vsphere storage driver")
     # The in-tree vSphere provisioner ties the class to VMware like the cloud ones (was judged by no cloud).
     assert messages["volumes/vsphere#StorageClass/slow"].startswith("vsphere storage driver")
     # Cinder is OpenStack's own driver: not lock-in, and not judged as the AWS class.
     assert "volumes/openstack#StorageClass/slow" not in messages
     assert finding_rules(report, "volumes/openstack#PersistentVolumeClaim/default/claim1") == {"EP203"}
     assert "EP701" in finding_rules(report, "volumes/aws#PersistentVolumeClaim/default/claim1")
+    # each cloud's folder is a platform of its own, scored on its own classes and claims
+    scores = {s.workload.id: s.score for s in report.workloads}
+    assert scores == {
+        "platform-aws": 79,
+        "platform-azure": 79,
+        "platform-gce": 79,
+        "platform-openstack": 97,
+        "platform-vsphere": 79,
+    }
 
 
 def test_a_tree_without_clashes_stays_one_configuration():
