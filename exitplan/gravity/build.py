@@ -48,7 +48,8 @@ class Gravity:
 
     @property
     def volumes(self) -> tuple[DataSize, ...]:
-        return tuple(d for d in self.data if d.volume)
+        """The stores that hold a data volume and exist with the values in the code."""
+        return tuple(d for d in self.data if d.volume and not d.conditional)
 
     @property
     def total_gb(self) -> float:
@@ -67,6 +68,11 @@ class Gravity:
         """The store whose copy takes longest: the shortest cut-over window an offline copy allows."""
         timed = [d for d in self.volumes if d.transfer_hours is not None]
         return max(timed, key=lambda d: (d.transfer_hours, d.resource), default=None)
+
+
+def _condition(resource: Resource) -> str | None:
+    condition = getattr(resource, "conditional", None)
+    return f"{condition.expression} ({condition.file}:{condition.line})" if condition else None
 
 
 def as_typed(resources, catalog: ServiceCatalog) -> list[Resource]:
@@ -98,7 +104,11 @@ def build_gravity(report: ScanReport, target: Target, written: Mapping[str, str]
     book = load_price_book(config.egress, label)
     resources = as_typed(report.resources, load_service_catalog(report.catalog_dirs))
     stores = [r for r in resources if r.stateful and not r.is_data_source]
-    sizes = [found for r in sorted(stores, key=lambda r: r.id) if (found := store_size(r, rules, types))]
+    sizes = [
+        replace(found, conditional=_condition(r))
+        for r in sorted(stores, key=lambda r: r.id)
+        if (found := store_size(r, rules, types))
+    ]
     data = with_human_input(sizes, written or {}, config.transfer)
 
     by_id = {r.id: r for r in stores}
@@ -106,7 +116,7 @@ def build_gravity(report: ScanReport, target: Target, written: Mapping[str, str]
     volume: dict[str, list[float]] = {}
     unpriced = 0.0
     for size in data:
-        if not size.volume or size.size_gb is None:
+        if not size.volume or size.size_gb is None or size.conditional:
             continue
         cloud = by_id[size.resource].cloud
         if cloud is None and len(clouds) == 1:  # in-cluster volumes live on the estate's one cloud
@@ -135,5 +145,9 @@ def build_gravity(report: ScanReport, target: Target, written: Mapping[str, str]
                 prices.free_gb,
             )
         )
-    rows = capacity(resources, load_capacity_sources(), types, target.flavors)
+    switched_off = {r.id for r in resources if _condition(r)}
+    rows = tuple(
+        replace(row, conditional=True) if row.resource in switched_off else row
+        for row in capacity(resources, load_capacity_sources(), types, target.flavors)
+    )
     return Gravity(data, config.transfer, rows, tuple(egress), round(unpriced, 3), types.as_of)

@@ -33,6 +33,7 @@ class CapacityRow:
     flavor_verified: bool | None = None
     flavor_note: str | None = None
     count_note: str | None = None  # how the count was made up (a Multi-AZ standby, replicas per shard)
+    conditional: bool = False  # exists only if a switch in the code is turned on: not in the totals
 
 
 def _count(value: Any) -> int | None:
@@ -146,12 +147,16 @@ def capacity(
     return tuple(sorted(rows, key=lambda r: r.resource))
 
 
-def totals(rows: Sequence[CapacityRow]) -> dict[str, float]:
-    """vCPU, memory and GPUs at the desired counts, over the rows whose size is known."""
+def totals(all_rows: Sequence[CapacityRow]) -> dict[str, float]:
+    """vCPU, memory and GPUs at the desired counts, over the rows whose size is known and that exist
+    with the values in the code."""
+    rows = all_rows
+    rows = [r for r in rows if not r.conditional]
     known = [r for r in rows if r.vcpu is not None and r.count is not None]
     return {
         "vcpu": sum(r.vcpu * r.count for r in known),
         "memory_gib": round(sum(r.memory_gib * r.count for r in known), 2),
         "gpus": sum((r.gpus or 0) * r.count for r in known),
         "unknown": len(rows) - len(known),
+        "conditional": len(all_rows) - len(rows),
     }

@@ -40,6 +40,9 @@ class DataSize:
     region: str | None = None  # human-input region id, when the code cannot know the size
     volume: bool = True  # False: moves as configuration or drains (keys, DNS, queues)
     transfer_hours: float | None = None
+    #: Set when the store exists only if a switch in the code is turned on (``count = var.x ? 1 : 0``):
+    #: the condition's text and place. Such a store is listed, not counted in totals or egress.
+    conditional: str | None = None
 
 
 def quantity_bytes(value: Any) -> int | None:
@@ -264,7 +267,7 @@ def with_human_input(
     taken: set[str] = set()
     result = []
     for size in sizes:
-        if size.size_gb is None and size.volume:
+        if size.size_gb is None and size.volume and not size.conditional:
             region = region_id(size.resource, taken)
             number = parse_human_size(written.get(region, ""))
             size = replace(size, region=region)
@@ -274,5 +277,7 @@ def with_human_input(
                 )
         if size.size_gb is not None:
             size = replace(size, transfer_hours=transfer_hours(size.size_gb, transfer))
+        if size.conditional:
+            size = replace(size, size_source=f"{size.size_source}; only if {size.conditional} (not counted)")
         result.append(size)
     return tuple(result)

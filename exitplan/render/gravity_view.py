@@ -55,7 +55,14 @@ def capacity_rows(report: ScanReport, rows: tuple[CapacityRow, ...]) -> list[dic
                 "address": report.resource(row.resource).address,
                 "instance_type": itype,
                 "alternatives": ", ".join(row.alternatives),
-                "count_note": row.count_note or "",
+                "count_note": "; ".join(
+                    x
+                    for x in (
+                        row.count_note,
+                        "only if switched on, not in the total" if row.conditional else None,
+                    )
+                    if x
+                ),
                 "source": row.type_source,
                 "count": count,
                 "vcpu": "—" if row.vcpu is None else str(row.vcpu),
@@ -167,6 +174,7 @@ def gravity_json(gravity: Gravity, facts: dict[str, str]) -> dict[str, Any]:
                 "measure": d.measure,
                 "volume": d.volume,
                 **({"region": d.region} if d.region else {}),
+                **({"conditional": d.conditional} if d.conditional else {}),
             }
             for d in gravity.data
         ],
@@ -215,6 +223,7 @@ def gravity_json(gravity: Gravity, facts: dict[str, str]) -> dict[str, Any]:
                 "target_flavor": r.target_flavor,
                 "flavor_verified": r.flavor_verified,
                 "source": r.type_source,
+                **({"conditional": True} if r.conditional else {}),
             }
             for r in gravity.capacity
         ],

@@ -147,3 +147,18 @@ def test_registry_modules_are_sized_from_their_inputs(aws):
     logs = aws["terraform#module.logs_search"]
     assert logs.size_gb == 137.439  # an object input: ebs_options = {volume_size = 64} × 2 nodes
     assert "× 2 (cluster_config.0.instance_count" in logs.size_source
+
+
+def test_a_store_that_is_switched_off_is_listed_but_not_counted():
+    report = scan([str(FIXTURES / "aws")])
+    gravity = build_gravity(report, load_target("openstack"))
+    archive = next(d for d in gravity.data if d.resource.startswith("terraform#aws_ebs_volume.archive"))
+    assert archive.size_gb == 2147.484
+    assert archive.conditional == "var.enable_archive ? 1 : 0 (terraform/archive.tf:8)"
+    assert archive.size_source.endswith(
+        "; only if var.enable_archive ? 1 : 0 (terraform/archive.tf:8) (not counted)"
+    )
+    assert archive not in gravity.volumes and archive.region is None
+    counted = sum(d.size_gb for d in gravity.volumes if d.size_gb is not None)
+    assert gravity.total_gb == round(counted, 3)
+    assert gravity.egress[0].gb == gravity.total_gb  # every counted store here is on AWS or in its cluster
