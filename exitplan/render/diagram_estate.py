@@ -78,7 +78,7 @@ def estate_diagram(report: ScanReport, scores, needs: dict[str, set[str]]) -> di
                 {
                     "id": f"wave:{index}",
                     "title": f"Wave {index} · {phase.name}",
-                    "direction": "TB",
+                    "direction": "RL",
                     "nodes": inside,
                 }
             )

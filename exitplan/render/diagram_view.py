@@ -200,7 +200,7 @@ def _assemble(nodes, edges, notes, style: DiagramStyle, folded: bool) -> dict[st
     for layer, title in LAYERS.items():
         inside = [n for n in nodes if n["layer"] == layer]
         if inside:
-            layers.append({"id": f"layer:{layer}", "title": title, "direction": "", "nodes": inside})
+            layers.append({"id": f"layer:{layer}", "title": title, "direction": "LR", "nodes": inside})
     return {
         "direction": "LR",
         "layers": layers,
