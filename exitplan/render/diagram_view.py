@@ -79,6 +79,13 @@ def resource_diagram(
         folded[target][noun or ("part", "parts")] += 1
         if weight[rid] > weight[target]:
             weight[target], rule[target] = weight[rid], rule[rid]
+    twins, variants = _variant_twins(report, [rid for rid in ids if rid not in host]) if fold else ({}, {})
+    for rid, twin in twins.items():
+        for noun, n in folded[rid].items():
+            folded[twin][noun] = max(folded[twin][noun], n)
+        if weight[rid] > weight[twin]:
+            weight[twin], rule[twin] = weight[rid], rule[rid]
+    host = {rid: twins.get(target, target) for rid, target in host.items()} | twins
     nodes = []
     for rid in ids:
         if rid in host:
@@ -93,7 +100,7 @@ def resource_diagram(
         nodes.append(
             {
                 "id": rid,
-                "lines": [line for line in (resource.address, detail, counts) if line],
+                "lines": [line for line in (resource.address, detail, counts, variants.get(rid)) if line],
                 "cylinder": bool(resource.stateful),
                 "lockin": lockin.name,
                 "weight": weight[rid],
@@ -161,6 +168,29 @@ def _fold_hosts(report, ids, edges, anchor, style: DiagramStyle) -> dict[str, st
         if services:
             host[rid] = services[0]
     return host
+
+
+def _variant_twins(report, ids: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The same Kubernetes object in several variants (a base and its overlays) is drawn once: (object id →
+    the id it is drawn as, drawn id → the variants it stands for, when not all of them)."""
+    by_address: dict[str, list[str]] = defaultdict(list)
+    for rid in ids:
+        if report.resource(rid).source == "kubernetes":
+            by_address[report.resource(rid).address].append(rid)
+    configurations = {report.resource(r).configuration for same in by_address.values() for r in same}
+    if len(configurations) < 2:
+        return {}, {}
+    twins, variants = {}, {}
+    for same in by_address.values():
+        for rid in same[1:]:
+            twins[rid] = same[0]
+        where = sorted({report.resource(r).configuration.rstrip("/").rsplit("/", 1)[-1] for r in same})
+        variants[same[0]] = (
+            f"in all {len(configurations)} variants"
+            if len(same) == len(configurations)
+            else "in " + ", ".join(where)
+        )
+    return twins, variants
 
 
 def _merge_edges(edges, display: dict[str, str], style: DiagramStyle) -> list[dict[str, Any]]:
