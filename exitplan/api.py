@@ -198,7 +198,7 @@ def _scan(
         route_config_values(
             resources,
             [
-                *terraform_reference_edges(resources),
+                *terraform_reference_edges(resources, least_only=True),  # unique_edges keeps no other
                 *kubernetes_edges(resources),
                 *(e for e in cross if (e.source, e.target, e.kind) not in released_keys),
                 *addon_edges(resources),

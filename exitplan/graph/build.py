@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from operator import attrgetter
 
 import networkx as nx
 
@@ -23,12 +24,13 @@ def base_address(address: str) -> str:
     return _INSTANCE_KEY.sub("", address)
 
 
-def terraform_reference_edges(resources: Sequence[Resource]) -> Iterator[Edge]:
+def terraform_reference_edges(resources: Sequence[Resource], least_only: bool = False) -> Iterator[Edge]:
     """Edges for the references the Terraform loader resolved, within each configuration.
 
     A reference names an address without instance keys where Terraform does (``aws_sqs_queue.jobs``
     stands for every instance), so targets are looked up by exact address (or an instance of it) first,
-    then by base address.
+    then by base address. With ``least_only``, only the edge :func:`unique_edges` would keep of those
+    sharing source, target and kind (the least ``(via, line)``: file and confidence are the source's own).
     """
     by_address: dict[tuple[str, str], list[str]] = defaultdict(list)
     for resource in resources:
@@ -44,33 +46,56 @@ def terraform_reference_edges(resources: Sequence[Resource]) -> Iterator[Edge]:
         base = base_address(resource.address)
         if base not in (resource.address, own):
             by_address[(resource.configuration, base)].append(resource.id)
+    looked_up: dict[tuple[str, str], list[str]] = {}
+
+    def targets(configuration: str, address: str) -> list[str]:
+        key = (configuration, address)
+        found = looked_up.get(key)
+        if found is None:
+            found = looked_up[key] = (
+                by_address.get(key) or by_address.get((configuration, base_address(address))) or []
+            )
+        return found
+
     for resource in resources:
         if resource.source != "terraform":
             continue  # objects rendered from a helm_release: graph/edges_releases.py
+        if not least_only:
+            for reference in resource.references:
+                for target in targets(resource.configuration, reference.target):
+                    if target != resource.id:
+                        yield Edge(
+                            resource.id, target, reference.kind, reference.via, "explicit", resource.file,
+                            reference.line,
+                        )  # fmt: skip
+            continue
+        least: dict[tuple[str, str], tuple[str, int]] = {}  # per (address named, kind)
         for reference in resource.references:
-            key = (resource.configuration, reference.target)
-            targets = by_address.get(key) or by_address.get(
-                (resource.configuration, base_address(reference.target))
-            )
-            for target in targets or ():
+            named = (reference.target, reference.kind)
+            found = least.get(named)
+            if found is None or (reference.via, reference.line) < found:
+                least[named] = (reference.via, reference.line)
+        chosen: dict[tuple[str, str], tuple[str, int]] = {}
+        for (address, kind), via_line in least.items():
+            for target in targets(resource.configuration, address):
                 if target != resource.id:
-                    yield Edge(
-                        source=resource.id,
-                        target=target,
-                        kind=reference.kind,
-                        via=reference.via,
-                        confidence="explicit",
-                        file=resource.file,
-                        line=reference.line,
-                    )
+                    slot = (target, kind)
+                    found = chosen.get(slot)
+                    if found is None or via_line < found:
+                        chosen[slot] = via_line
+        for (target, kind), (via, line) in chosen.items():
+            yield Edge(resource.id, target, kind, via, "explicit", resource.file, line)
+
+
+_EDGE_ORDER = attrgetter("source", "target", "kind", "via", "confidence", "file", "line")
 
 
 def unique_edges(edges: Iterable[Edge]) -> list[Edge]:
     """One edge per (source, target, kind): the first in sorted order, which is stable across runs."""
     chosen: dict[tuple[str, str, str], Edge] = {}
-    for edge in sorted(edges):
+    for edge in sorted(edges, key=_EDGE_ORDER):  # Edge's own order, without a method call per comparison
         chosen.setdefault((edge.source, edge.target, edge.kind), edge)
-    return sorted(chosen.values())
+    return sorted(chosen.values(), key=_EDGE_ORDER)
 
 
 def build_graph(resources: Sequence[Resource], edges: Iterable[Edge]) -> nx.DiGraph:
