@@ -164,10 +164,8 @@ def _matches(fact: Fact, catalog: MarkerCatalog) -> Iterator[tuple[MarkerSpec, s
                 if hit is not None:
                     yield spec, hit
         return
-    if fact.place == "value":
-        prefilter = catalog._value_prefilter  # type: ignore[attr-defined]
-        if prefilter is None or prefilter.search(fact.key) is None:
-            return
+    if fact.place == "value" and not catalog.may_hold_value(fact.key):
+        return
     specs = catalog.by_place(fact.place)
     for spec in specs:
         if spec.key is not None:  # annotation, label, env: exact key or prefix

@@ -84,6 +84,17 @@ class MarkerCatalog:
         values = [s.pattern.pattern for s in by_place.get("value", ()) if s.pattern is not None]
         prefilter = re.compile("|".join(f"(?:{p})" for p in values)) if values else None
         object.__setattr__(self, "_value_prefilter", prefilter)
+        object.__setattr__(self, "_value_seen", {})
+
+    def may_hold_value(self, text: str) -> bool:
+        """Whether any value pattern matches somewhere in ``text`` (remembered per text: one alternation of
+        every pattern is slow, and estates repeat the same strings in every module instance)."""
+        seen = self._value_seen  # type: ignore[attr-defined]
+        found = seen.get(text)
+        if found is None:
+            prefilter = self._value_prefilter  # type: ignore[attr-defined]
+            found = seen[text] = prefilter is not None and prefilter.search(text) is not None
+        return found
 
     def by_place(self, place: str) -> tuple[MarkerSpec, ...]:
         return self._by_place.get(place, ())  # type: ignore[attr-defined]
