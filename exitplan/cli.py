@@ -7,6 +7,7 @@ Exit codes: 0 done (unreadable input files are reported, not fatal); 1 a gate fa
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import sys
 import time
@@ -163,6 +164,10 @@ def _input_problems(report) -> list[str]:
 @click.version_option(__version__, prog_name="exitplan")
 def main():
     """Exit plans and migration runbooks from Terraform and Kubernetes code."""
+    # A scan builds millions of small objects and keeps most of them to the end: with the default
+    # thresholds the collector walks them again and again (a sixth of the CPU on the 2,000-file module
+    # library). Collecting every 50,000 allocations, not 700, costs that estate 1 % more memory.
+    gc.set_threshold(50_000, 20, 10)
 
 
 @main.command()
