@@ -115,6 +115,7 @@ def _run_scan(
     """Scan with the shared options (every command's ``**options``); --var-file/--var read here, so a
     bad file is a usage error."""
     from .api import scan
+    from .kubernetes.chart_configs import helm_note
     from .terraform.variables import read_variable_inputs
 
     variables = read_variable_inputs(var_files, var_values, os.environ)
@@ -134,6 +135,9 @@ def _run_scan(
         variables=variables,
         allow_outside=allow_outside,
     )
+    note = helm_note(report.inputs) if not quiet and sys.stderr.isatty() else None  # inputs say it too
+    if note:
+        click.echo(f"exitplan: {note}", err=True)
     if show_progress:
         click.echo(
             f"exitplan: {len(report.inputs)} files, {len(report.resources)} resources, "

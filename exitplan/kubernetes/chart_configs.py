@@ -174,3 +174,15 @@ def _dependency_note(info: helm_chart.ChartInfo, dependency: helm_chart.Dependen
 
 def _join(directory: str, name: str) -> str:
     return name if directory == "." else f"{directory}/{name}"
+
+
+def helm_note(inputs) -> str | None:
+    """The one line a scan says about Helm: which renderer rendered its charts, or how to get one."""
+    charts = [i for i in inputs if i.format == "helm-chart" and i.path.endswith(helm.CHART_FILE)]
+    missing = [i for i in charts if (i.reason or "").startswith(renderer_note(None))]
+    if missing:
+        return f"{len(missing)} Helm chart(s) not rendered: no Helm renderer ({helm_render.INSTALL_HINT})"
+    if any("rendered" in (i.reason or "") for i in charts):
+        renderer = helm_render.find_renderer()
+        return f"Helm charts rendered with {renderer.describe()}" if renderer else None
+    return None

@@ -194,3 +194,15 @@ def test_kustomize_helm_charts_with_a_local_chart_render_in_the_kustomization(re
         "skipped",
         "remote resource listed in deploy/kustomization.yaml:10; not fetched",
     )
+
+
+def test_the_scan_says_once_which_renderer_it_used_or_how_to_get_one(monkeypatch):
+    from exitplan.kubernetes.chart_configs import helm_note
+
+    monkeypatch.setenv("EXITPLAN_HELM_RENDERER", "none")
+    assert helm_note(scan(FIXTURES / "apps").inputs) == (
+        "1 Helm chart(s) not rendered: no Helm renderer (pip install 'exitplan[helm]' or put a helm binary on the PATH)"
+    )
+    if HAS_SDK:
+        monkeypatch.setenv("EXITPLAN_HELM_RENDERER", "sdk")
+        assert helm_note(scan(FIXTURES / "apps").inputs) == "Helm charts rendered with helm-python-sdk 0.2.2"
