@@ -4,8 +4,12 @@ Anchors are Kubernetes controllers and Terraform compute. Every other resource j
 need it (following dependency edges, never through another anchor or a platform resource), or, for
 front objects nothing needs (Service, Ingress, HPA), the anchors it leads to. A resource joined by
 several anchors is *shared*: listed in each, flagged as shared. Platform foundations (network, DNS,
-node groups, …) form one ``platform`` workload per configuration; a backing service nobody uses is a
-workload of its own.
+node groups, …) form one ``platform`` workload per configuration; a backing service nobody uses joins it.
+
+A resource switched off in the code (``conditional``) is never an anchor: it joins the workloads of the
+deployed resources that name it (their "optional in the code"), else those of the deployed resources it
+configures, else its configuration's platform, and brings the switched-off resources it names along. A
+deployed resource never becomes a member of a workload only through switched-off ones.
 """
 
 from __future__ import annotations
@@ -79,14 +83,19 @@ def _whole_of(graph: nx.DiGraph, rid: str, anchors: set[str], resources: dict[st
     return found
 
 
-def _reach(graph: nx.DiGraph, start: str, stop: set[str]) -> Iterable[str]:
-    """Nodes reachable from ``start`` along dependency edges, not entering ``stop`` nodes."""
+def _reach(
+    graph: nx.DiGraph, start: str, stop: set[str], conditional: set[str] = frozenset()
+) -> Iterable[str]:
+    """Nodes reachable from ``start`` along dependency edges, not entering ``stop`` nodes; from a resource
+    switched off in the code only other switched-off ones are entered (a flag's resources go together,
+    the deployed ones they name are not pulled in through them)."""
     seen = {start}
     frontier = [start]
     while frontier:
         node = frontier.pop()
+        switched = node in conditional
         for nxt in graph.successors(node):
-            if nxt not in seen and nxt not in stop:
+            if nxt not in seen and nxt not in stop and (not switched or nxt in conditional):
                 seen.add(nxt)
                 frontier.append(nxt)
     seen.discard(start)
@@ -94,7 +103,13 @@ def _reach(graph: nx.DiGraph, start: str, stop: set[str]) -> Iterable[str]:
 
 
 def _anchors_ahead(
-    graph: nx.DiGraph, start: str, anchors: set[str], platform: set[str], owned, kinds: dict[str, str | None]
+    graph: nx.DiGraph,
+    start: str,
+    anchors: set[str],
+    platform: set[str],
+    owned,
+    kinds: dict[str, str | None],
+    conditional: set[str],
 ) -> set[str]:
     """Who a front object belongs to, going down its dependency edges: the anchors it leads to, or else
     the owners of the most specific resource of its own service kind it configures (a bucket's
@@ -107,7 +122,7 @@ def _anchors_ahead(
     while frontier:
         node = frontier.pop()
         for nxt in graph.successors(node):
-            if nxt in seen or nxt in platform:
+            if nxt in seen or nxt in platform or nxt in conditional:
                 continue
             seen.add(nxt)
             if nxt in anchors:
@@ -126,7 +141,8 @@ def _anchors_ahead(
 def group_workloads(graph: nx.DiGraph, roles: Roles | None = None) -> tuple[Workload, ...]:
     roles = roles or load_roles()
     resources: dict[str, Resource] = {node: graph.nodes[node]["resource"] for node in graph.nodes}
-    candidates = {rid for rid, r in resources.items() if is_anchor(r, roles)}
+    conditional = {rid for rid, r in resources.items() if r.conditional is not None}
+    candidates = {rid for rid, r in resources.items() if rid not in conditional and is_anchor(r, roles)}
     anchors = {rid for rid in candidates if not _part_of_another(graph, rid, candidates, resources)}
     # A part (a function's event source mapping, a cluster's add-on) belongs to the anchor it names and
     # brings what it needs along; nothing else pulls it in (a StorageClass does not own the CSI add-on).
@@ -139,7 +155,7 @@ def group_workloads(graph: nx.DiGraph, roles: Roles | None = None) -> tuple[Work
     for part in sorted(parts):
         owners[part] |= part_of[part]
     for start in sorted(anchors | parts):
-        for node in _reach(graph, start, stop):
+        for node in _reach(graph, start, stop, conditional):
             owners[node] |= {start} if start in anchors else part_of[start]
     # Front objects nothing needs (a Service, an event source mapping) join the anchors they lead to,
     # and bring along what they need that no anchor reached (the queue behind the mapping).
@@ -148,10 +164,10 @@ def group_workloads(graph: nx.DiGraph, roles: Roles | None = None) -> tuple[Work
     owned = {node: set(found) for node, found in owners.items() if found}
     kinds = {rid: r.service_kind for rid, r in resources.items()}
     for rid in fronts:
-        owners[rid] = _anchors_ahead(graph, rid, anchors, platform, owned, kinds)
+        owners[rid] = _anchors_ahead(graph, rid, anchors, platform, owned, kinds, conditional)
     pulled: set[str] = set()  # nodes that only fronts lead to: they go with those fronts
     for rid in fronts:
-        for node in _reach(graph, rid, stop) if owners[rid] else ():
+        for node in _reach(graph, rid, stop, conditional) if owners[rid] else ():
             if node not in reached and (not owners[node] or node in pulled):
                 owners[node] = owners[node] | owners[rid]
                 pulled.add(node)
