@@ -44,6 +44,17 @@ def dormant_condition(instance: ModuleInstance) -> Condition | None:
 def switches(expr, instance: ModuleInstance, depth: int = 0) -> set[str]:
     """The variables ``expr`` depends on, as root variables (``var.x``) where module inputs lead to
     them, else as the module's own input (``module.search.var.create``) that its default decides."""
+    resolver = resolver_for(instance)
+    # once per (module instance, expression, depth): resources and calls of a module share their locals;
+    # the objects are kept with the answer, so their ids stay theirs
+    key = (id(instance), id(expr), depth)
+    known = resolver.switches.get(key)
+    if known is None:
+        known = resolver.switches[key] = (instance, expr, frozenset(_switches(expr, instance, depth)))
+    return set(known[2])
+
+
+def _switches(expr, instance: ModuleInstance, depth: int) -> set[str]:
     found: set[str] = set()
     if depth > MAX_SWITCH_DEPTH:
         return found

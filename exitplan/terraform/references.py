@@ -68,6 +68,7 @@ class Resolver:
         self._path: dict[tuple, int] = {}  # names being followed → their depth on the current path
         self._low = _NO_CUT
         self._traversals: dict[tuple[Expr, frozenset[str]], list[Traversal]] = {}
+        self.switches: dict[tuple[int, int, int], tuple[Any, Any, frozenset[str]]] = {}  # conditions.py
         self._objects: dict[int, tuple[Any, dict[str, list[InstanceObject]]]] = {}
         self._containers: dict[int, tuple[Any, list[InstanceObject], int]] = {}
 
