@@ -95,7 +95,7 @@ def unique_edges(edges: Iterable[Edge]) -> list[Edge]:
     chosen: dict[tuple[str, str, str], Edge] = {}
     for edge in sorted(edges, key=_EDGE_ORDER):  # Edge's own order, without a method call per comparison
         chosen.setdefault((edge.source, edge.target, edge.kind), edge)
-    return sorted(chosen.values(), key=_EDGE_ORDER)
+    return list(chosen.values())  # first kept in sorted order: already sorted
 
 
 def build_graph(resources: Sequence[Resource], edges: Iterable[Edge]) -> nx.DiGraph:
