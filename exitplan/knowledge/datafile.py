@@ -11,6 +11,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.resolver import VersionedResolver
 
 from ..errors import CatalogError
 
@@ -23,12 +24,32 @@ def read_yaml(path: Path, label: str | None = None, error: type[Exception] = Cat
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"{label}: cannot read: {exc}") from None
     try:
-        return YAML(typ="safe").load(text)
+        return _loader().load(text)
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).strip().splitlines()[0]
         raise error(f"{label}: {where}invalid YAML: {problem}") from None
+
+
+class _OneVersionResolver(VersionedResolver):
+    """ruamel's resolver, asking the YAML version once per load, not once per scalar: with libyaml's parser
+    the version never comes from the document (ruamel looks for a scanner it does not have, and each miss
+    raises and catches AttributeError, a third of the load time of the catalogs)."""
+
+    @property
+    def processing_version(self) -> Any:
+        version = self.__dict__.get("_version")
+        if version is None:
+            version = self.__dict__["_version"] = VersionedResolver.processing_version.fget(self)  # type: ignore[attr-defined]
+        return version
+
+
+def _loader() -> YAML:
+    yaml = YAML(typ="safe")
+    if not getattr(yaml.Parser, "__module__", "").startswith("ruamel.yaml.parser"):  # libyaml's CParser
+        yaml.Resolver = _OneVersionResolver
+    return yaml
 
 
 def load_data_file(path: Path, schema_version: int = 1, label: str | None = None) -> dict[str, Any]:
