@@ -73,7 +73,7 @@ def read_chart(root: Path, chart: str, metadata: dict[str, Any]) -> ChartInfo:
         if sub:
             vendored.setdefault(sub, rel)
     missing = []
-    for item in metadata.get("dependencies") or []:
+    for item in [*(metadata.get("dependencies") or []), *_requirements(folder)]:
         if not isinstance(item, dict) or not item.get("name"):
             continue
         if str(item["name"]) not in vendored:
@@ -89,6 +89,17 @@ def read_chart(root: Path, chart: str, metadata: dict[str, Any]) -> ChartInfo:
         tuple(missing),
         {f"charts/{sub}": rel for sub, rel in vendored.items()},
     )
+
+
+def _requirements(folder: Path) -> list:
+    """A ``apiVersion: v1`` chart's dependencies, in ``requirements.yaml``."""
+    try:
+        stream = load_stream((folder / "requirements.yaml").read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return []
+    value = stream.documents[0].value if stream.documents else None
+    found = value.get("dependencies") if isinstance(value, dict) else None
+    return found if isinstance(found, list) else []
 
 
 def _vendored_name(entry: Path) -> str | None:

@@ -241,21 +241,26 @@ def _copy_chart(source: Path, target: Path) -> str | None:
 
 
 def _drop_dependencies(chart: Path, names: frozenset[str]) -> None:
-    """Take the dependencies that are not vendored out of the copy (JSON is YAML, so it stays a chart)."""
-    chart_file = chart / "Chart.yaml"
-    stream = load_stream(chart_file.read_text(encoding="utf-8", errors="replace"))
-    if not stream.documents or not isinstance(stream.documents[0].value, dict):
-        return
-    metadata = dict(stream.documents[0].value)
-    dependencies = metadata.get("dependencies")
-    if isinstance(dependencies, list):
-        metadata["dependencies"] = [
-            d
-            for d in dependencies
-            if not (isinstance(d, dict) and str(d.get("alias") or d.get("name")) in names)
-        ]
-    chart_file.write_text(json.dumps(metadata, default=str), encoding="utf-8")
-    (chart / "Chart.lock").unlink(missing_ok=True)
+    """Take the dependencies that are not vendored out of the copy's ``Chart.yaml`` (and a v1 chart's
+    ``requirements.yaml``); JSON is YAML, so the files stay valid."""
+    for name in ("Chart.yaml", "requirements.yaml"):
+        path = chart / name
+        if not path.is_file():
+            continue
+        stream = load_stream(path.read_text(encoding="utf-8", errors="replace"))
+        if not stream.documents or not isinstance(stream.documents[0].value, dict):
+            continue
+        metadata = dict(stream.documents[0].value)
+        dependencies = metadata.get("dependencies")
+        if isinstance(dependencies, list):
+            metadata["dependencies"] = [
+                d
+                for d in dependencies
+                if not (isinstance(d, dict) and str(d.get("alias") or d.get("name")) in names)
+            ]
+        path.write_text(json.dumps(metadata, default=str), encoding="utf-8")
+    for lock in ("Chart.lock", "requirements.lock"):
+        (chart / lock).unlink(missing_ok=True)
 
 
 def _inside(key: str) -> str:

@@ -206,3 +206,10 @@ def test_the_scan_says_once_which_renderer_it_used_or_how_to_get_one(monkeypatch
     if HAS_SDK:
         monkeypatch.setenv("EXITPLAN_HELM_RENDERER", "sdk")
         assert helm_note(scan(FIXTURES / "apps").inputs) == "Helm charts rendered with helm-python-sdk 0.2.2"
+
+
+def test_a_v1_chart_renders_without_the_dependency_its_requirements_file_lists(renderer):
+    result = scan(FIXTURES / "legacy")
+    assert ".#ConfigMap/default/legacy-settings" in by_id(result)
+    reason = inputs(result)["Chart.yaml"].reason
+    assert "dependency nginx-ingress 0.4.2 from https://helm.nginx.com/stable is not vendored" in reason
