@@ -89,7 +89,7 @@ def estate_diagram(report: ScanReport, scores, needs: dict[str, set[str]]) -> di
         notes.append(
             {
                 "text": f"{len(grouped)} workloads with the best scores are drawn as one node per wave and grade; "
-                "Section 3 lists every workload.",
+                "the executive summary (Section 1) lists every workload.",
                 "command": "",
                 "after": "",
             }
