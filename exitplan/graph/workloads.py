@@ -287,11 +287,16 @@ def _anchor_name(resource: Resource) -> str:
     """A readable workload name: the object's name, with module instance keys for Terraform."""
     if resource.source == "kubernetes":
         return slug(resource.name)
-    parts = [key for _, key in re.findall(r'module\.([\w-]+)(?:\["?([^"\]]+)"?\])?', resource.address) if key]
+    modules = re.findall(r'module\.([\w-]+)(?:\["?([^"\]]+)"?\])?', resource.address)
+    parts = [key for _, key in modules if key]
     key = _instance_key(resource)  # a for_each key names the instance; a count index only tells apart
     if key and not key.isdigit():
         parts.append(key)
     name = resource.name
+    if name in _GENERIC_NAMES and modules and (not parts or name == "this"):
+        # `this` inside a module call: the call names the component (module.rust_lambda_function), not
+        # the type with a number (lambda-function-this-10); `worker` keyed "invoices" stays invoices-worker.
+        return slug("-".join([modules[-1][0], *parts]))
     if not parts and name in _GENERIC_NAMES:
         name = f"{resource.type.split('_', 1)[-1]}-{name}"
     return slug("-".join([*parts, name]))

@@ -1,0 +1,16 @@
+"""Workload names of a module's `this`: the module call names the component."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from exitplan import api
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "terraform" / "module-this-names"
+
+
+def test_a_modules_this_is_named_by_the_module_call():
+    # terraform-aws-lambda's examples gave lambda-function-this, lambda-function-this-2 … -10.
+    report = api.scan([str(FIXTURE / "examples" / "runtimes")])
+    apps = sorted(s.workload.id for s in report.workloads if s.workload.role == "application")
+    assert apps == ["go-lambda-function", "rust-lambda-function"]
