@@ -101,8 +101,13 @@ def load_inputs(found: Discovery, variables: VariableInputs = NO_INPUTS) -> Load
     result += plan_json.load(plans)
     read_by_terraform = terraform_inputs(result.file_reads, manifests)
     renderer = helm_render.find_renderer() if result.releases else None
-    releases = helm_releases.render_releases(found.root, result.releases, renderer) if renderer else None
+    releases = (
+        helm_releases.render_releases(found.root, result.releases, renderer, found.boundary)
+        if renderer
+        else None
+    )
     if releases is not None:
+        result += LoadResult(inputs=tuple(releases.skipped))
         for rel, (status, reason, line) in releases.files.items():
             if rel in read_by_terraform:
                 read_by_terraform[rel] = InputFile(rel, read_by_terraform[rel].format, status, reason, line)

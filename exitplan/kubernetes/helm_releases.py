@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..boundary import Boundary
 from ..markers import format_path
-from ..model import REDACTED, ChartRelease, Reference, Resource, iter_strings
+from ..model import REDACTED, ChartRelease, InputFile, Reference, Resource, iter_strings
 from . import helm_chart, helm_render
 from .manifests import to_resource
 from .yaml_safe import load_stream
@@ -38,15 +39,23 @@ class ReleaseRenders:
     charts: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     #: values file → (status, reason, line) for its input entry
     files: dict[str, tuple[str, str, int | None]] = field(default_factory=dict)
+    #: chart folders outside the scanned folder, with the reason they were not read
+    skipped: list[InputFile] = field(default_factory=list)
 
 
 def render_releases(
-    root: Path, releases: Iterable[ChartRelease], renderer: helm_render.Renderer
+    root: Path,
+    releases: Iterable[ChartRelease],
+    renderer: helm_render.Renderer,
+    boundary: Boundary | None = None,
 ) -> ReleaseRenders:
     out = ReleaseRenders()
     seen: set[str] = set()
     for release in sorted(releases, key=lambda r: r.release):
         where = f"{release.address} in {release.configuration}"
+        if release.chart.startswith(("..", "/")):
+            out.skipped.append(_outside(root, release, where, boundary))
+            continue
         metadata = _chart_metadata(root, release.chart)
         if metadata is None:
             continue  # not a chart folder inside the scan: the release stays a Terraform resource
@@ -95,6 +104,19 @@ def _value_references(
             for target in targets.get(placeholder, ()):
                 found.append(Reference(target, via, resource.line_of(path), "helm-value"))
     return found
+
+
+def _outside(root: Path, release: ChartRelease, where: str, boundary: Boundary | None) -> InputFile:
+    """The input entry of a local chart that is outside the scanned folder: never rendered from here."""
+    if boundary is not None and not boundary.contains(root / release.chart):
+        reason = boundary.reason(f"the chart of {where}")
+    else:
+        reason = (
+            f"the chart of {where} is outside the scanned folder; not read (scan a folder that holds both)"
+        )
+    return InputFile(
+        release.chart, "helm-chart", "skipped", f"{reason}; named at {release.file}:{release.line}"
+    )
 
 
 def _chart_metadata(root: Path, chart: str) -> dict[str, Any] | None:

@@ -51,13 +51,14 @@ def release_values(
     address: str,
     read_text: Callable[[str], str | None],
 ) -> ChartRelease | None:
-    """The release, when its chart is a local folder inside the scanned tree; None otherwise."""
+    """The release, when its chart is a local folder (one outside the scanned tree is reported, not read);
+    None otherwise."""
     if not is_local_chart(attributes):
         return None
     body = declared.block.body
     module_dir = instance.module.directory
     chart_expr = body.attributes["chart"].expr
-    chart = _resolve(module_dir, chart_expr.text, str(attributes["chart"]))
+    chart = _resolve(module_dir, chart_expr.text, str(attributes["chart"]), outside=True)
     if chart is None:
         return None
     reader = _Reader(instance, scope, read_text, module_dir)
@@ -87,13 +88,15 @@ def release_values(
     )
 
 
-def _resolve(module_dir: str, expression_text: str, path: str) -> str | None:
-    """The chart or file path relative to the scanned root; None when it leaves it."""
+def _resolve(module_dir: str, expression_text: str, path: str, outside: bool = False) -> str | None:
+    """The chart or file path relative to the scanned root; None when it leaves it, unless ``outside``
+    (a chart: the release is then reported with the reason its chart is not read)."""
     if path.startswith("/"):
-        return None
+        return posixpath.normpath(path) if outside else None
     rooted = any(name in expression_text for name in _PATH_NAMES)
     joined = posixpath.normpath(path if rooted else posixpath.join(module_dir, path))
-    return None if joined == ".." or joined.startswith("../") else joined
+    leaves = joined == ".." or joined.startswith("../")
+    return None if leaves and not outside else joined
 
 
 class _Reader:

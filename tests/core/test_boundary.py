@@ -173,3 +173,39 @@ def test_allow_outside_on_the_command_line(estate, tmp_path):
     addresses = {r["address"] for r in json.loads(allowed.output)["resources"]}
     assert "module.queue.aws_sqs_queue.shared" in addresses
     assert "aws_sqs_queue" not in without.output
+
+
+def test_helm_release_charts_outside_are_reported_not_rendered(estate, tmp_path):
+    from exitplan.kubernetes import helm_render
+
+    if helm_render.find_renderer() is None:
+        pytest.skip("no Helm renderer: install the extra with pip install '.[helm]' or put helm on the PATH")
+    chart = tmp_path / "elsewhere" / "chart"
+    _write(chart / "Chart.yaml", "apiVersion: v2\nname: leak\nversion: 0.1.0\n")
+    _write(
+        chart / "templates" / "cm.yaml",
+        f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {SECRET_NAME}\n",
+    )
+    _write(estate / "charts" / "inside" / "Chart.yaml", "apiVersion: v2\nname: inside\nversion: 0.1.0\n")
+    _write(
+        estate / "charts" / "inside" / "templates" / "cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: inside-chart-cm\n",
+    )
+    _write(
+        estate / "deploy" / "main.tf",
+        'resource "helm_release" "leak" {\n  name  = "leak"\n  chart = "../../elsewhere/chart"\n}\n'
+        'resource "helm_release" "own" {\n  name  = "own"\n  chart = "${path.module}/../charts/inside"\n}\n'
+        'resource "helm_release" "sibling" {\n  name  = "sibling"\n  chart = "../../repo/charts/inside"\n}\n',
+    )
+    report = scan([str(estate / "deploy")])
+    reasons = _reasons(report)
+    leak = reasons["../../elsewhere/chart"]
+    assert leak[0] == "skipped"
+    assert leak[1].startswith("the chart of helm_release.leak in . leads outside the repository; not read")
+    assert leak[1].endswith("named at main.tf:1")
+    inside = reasons["../charts/inside"]
+    assert inside[1].startswith("the chart of helm_release.own in . is outside the scanned folder; not read")
+    assert SECRET_NAME not in {r.name for r in report.resources}
+    whole = scan([str(estate)])
+    assert "inside-chart-cm" in {r.name for r in whole.resources}
+    assert SECRET_NAME not in {r.name for r in whole.resources}
