@@ -109,7 +109,9 @@ def estate_diagram(report: ScanReport, scores, needs: dict[str, set[str]]) -> di
 
 def _cycle_notes(report: ScanReport, scores, needs) -> list[dict[str, str]]:
     """One line per circle of workloads: which resource of each needs which of the next."""
-    graph = nx.DiGraph([(a, b) for a, deps in needs.items() for b in deps])
+    # Sorted: the cycle find_cycle walks follows insertion order, and ``needs`` holds sets, whose order
+    # changes from run to run with string hashing (two plans of one repository named different cycles).
+    graph = nx.DiGraph(sorted((a, b) for a, deps in needs.items() for b in deps))
     knots = sorted(sorted(c) for c in nx.strongly_connected_components(graph) if len(c) > 1)
     if not knots:
         return []
