@@ -7,7 +7,7 @@ A rule is a module with ``ID``, ``NAME``, ``CATEGORY``, ``WEIGHT``, ``OPTIONS`` 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -76,6 +76,19 @@ class RuleContext:
         """A finding on a setting that names a service: the rule's weight, confidence ``inferred``."""
         found = self.marker_finding(rule_id, weight, resource, marker, message)
         return replace(found, confidence="inferred")
+
+    def named_service_findings(
+        self,
+        rule_id: str,
+        weight: int,
+        resource: Resource,
+        judged: Callable[[str, str | None, str | None], bool],
+        message: Callable[[Any], str],
+    ) -> Iterator[Finding]:
+        """One finding per service that ``resource``'s settings name and ``judged`` accepts, worded by
+        ``message(marker)``: how a rule judges a setting as it judges a Terraform resource of that service."""
+        for marker in self.named_services(resource, judged):
+            yield self.named_finding(rule_id, weight, resource, marker, message(marker))
 
     def finding(
         self,

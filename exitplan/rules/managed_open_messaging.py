@@ -46,12 +46,13 @@ def check(resource: Resource, context: RuleContext):
             f"{resource.lockin_reason or 'mirror the topics or queues, then switch consumers and producers'}",
             evidence=f"{resource.type} ({resource.interface})",
         )
-    for marker in context.named_services(resource, judged):
-        yield context.named_finding(
-            ID,
-            WEIGHT,
-            resource,
-            marker,
+    yield from context.named_service_findings(
+        ID,
+        WEIGHT,
+        resource,
+        judged,
+        lambda marker: (
             f"{marker.service} named at {marker.path}: managed {marker.service_kind} on the open "
-            f"{marker.interface} protocol. {marker.replacement}",
-        )
+            f"{marker.interface} protocol. {marker.replacement}"
+        ),
+    )

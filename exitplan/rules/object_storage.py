@@ -34,15 +34,16 @@ def check(resource: Resource, context: RuleContext):
     def judged(kind: str | None, interface: str | None, lockin: str | None) -> bool:
         return kind == "object-storage" and interface in interfaces and lockin not in (None, "none")
 
-    for marker in context.named_services(resource, judged):
-        yield context.named_finding(
-            ID,
-            WEIGHT,
-            resource,
-            marker,
+    yield from context.named_service_findings(
+        ID,
+        WEIGHT,
+        resource,
+        judged,
+        lambda marker: (
             f"{marker.service} named at {marker.path}: the objects copy over the S3 API, but events, "
-            f"lifecycle rules and bucket policies need rework. {marker.replacement}",
-        )
+            f"lifecycle rules and bucket policies need rework. {marker.replacement}"
+        ),
+    )
     if resource.is_data_source or not resource.stateful:
         return
     if not judged(resource.service_kind, resource.interface, resource.lockin):

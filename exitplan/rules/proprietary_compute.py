@@ -49,15 +49,16 @@ def check(resource: Resource, context: RuleContext):
             f"{resource.lockin_reason or 'the code and its triggers must change'}",
             evidence=resource.type,
         )
-    for marker in context.named_services(resource, judged):
-        yield context.named_finding(
-            ID,
-            WEIGHT,
-            resource,
-            marker,
+    yield from context.named_service_findings(
+        ID,
+        WEIGHT,
+        resource,
+        judged,
+        lambda marker: (
             f"{marker.service} named at {marker.path}: it runs only on {marker.cloud}'s runtime. "
-            f"{marker.replacement}",
-        )
+            f"{marker.replacement}"
+        ),
+    )
 
 
 def _is_part(resource: Resource, context: RuleContext) -> bool:

@@ -55,12 +55,13 @@ def check(resource: Resource, context: RuleContext):
             f"{resource.lockin_reason or 'export, transform and rewrite the queries'}",
             evidence=resource.type,
         )
-    for marker in context.named_services(resource, judged):
-        yield context.named_finding(
-            ID,
-            WEIGHT,
-            resource,
-            marker,
+    yield from context.named_service_findings(
+        ID,
+        WEIGHT,
+        resource,
+        judged,
+        lambda marker: (
             f"{marker.service} named at {marker.path}: its data sits behind a proprietary API, "
-            f"so the code that reads it changes. {marker.replacement}",
-        )
+            f"so the code that reads it changes. {marker.replacement}"
+        ),
+    )

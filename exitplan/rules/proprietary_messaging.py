@@ -42,12 +42,13 @@ def check(resource: Resource, context: RuleContext):
             f"{resource.lockin_reason or 'producers and consumers must move to an open protocol'}",
             evidence=resource.type,
         )
-    for marker in context.named_services(resource, judged):
-        yield context.named_finding(
-            ID,
-            WEIGHT,
-            resource,
-            marker,
+    yield from context.named_service_findings(
+        ID,
+        WEIGHT,
+        resource,
+        judged,
+        lambda marker: (
             f"{marker.service} named at {marker.path}: {marker.service_kind} on a proprietary API. "
-            f"{marker.replacement}",
-        )
+            f"{marker.replacement}"
+        ),
+    )

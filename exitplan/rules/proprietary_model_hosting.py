@@ -60,12 +60,13 @@ def check(resource: Resource, context: RuleContext):
             f"{resource.lockin_reason or 'Replace the model with an open-weight one and re-evaluate.'}",
             evidence=resource.type,
         )
-    for marker in context.named_services(resource, lambda k, i, lock: _judged(k, i, lock, kinds)):
-        yield context.named_finding(
-            ID,
-            WEIGHT,
-            resource,
-            marker,
+    yield from context.named_service_findings(
+        ID,
+        WEIGHT,
+        resource,
+        lambda k, i, lock: _judged(k, i, lock, kinds),
+        lambda marker: (
             f"{marker.service} named at {marker.path}: {_exposure(marker.cloud, context)}. "
-            f"{marker.replacement}",
-        )
+            f"{marker.replacement}"
+        ),
+    )
