@@ -137,6 +137,12 @@ def render_charts(
                 previous = outcome.templates.get(file)
                 label = f"{count} with {what}"
                 outcome.templates[file] = f"{previous}, {label}" if previous else label
+            for file, count in render.test_hooks.items():
+                previous = outcome.templates.get(file)
+                label = (
+                    f"{count} Helm test hook{'' if count == 1 else 's'} with {what}, left out (not deployed)"
+                )
+                outcome.templates[file] = f"{previous}, {label}" if previous else label
             outcome.errors.update(render.problems)
         if outcome.rendered:
             outcome.summary = "; ".join([f"{renderer_note(renderer)}: {'; '.join(counts)}", *notes])

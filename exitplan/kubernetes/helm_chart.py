@@ -55,6 +55,8 @@ class ChartRender:
     error: str | None = None
     seconds: float = 0.0
     per_file: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    #: template → how many Helm test hooks it rendered (run by `helm test`, never deployed; left out)
+    test_hooks: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     problems: dict[str, str] = field(default_factory=dict)
 
 
@@ -149,6 +151,9 @@ def render_chart(
         finder = _LineFinder(source)
         for document in stream.documents:
             for value in _objects(document.value):
+                if _is_test_hook(value):
+                    render.test_hooks[file] += 1
+                    continue
                 if namespace and value.get("kind") and isinstance(value.get("metadata"), dict):
                     value["metadata"].setdefault("namespace", namespace)
                 start = finder.object_line(str(value.get("kind")))
@@ -156,6 +161,14 @@ def render_chart(
                 render.manifests.append(Manifest(value, file, start, lines))
                 render.per_file[file] += 1
     return render
+
+
+def _is_test_hook(value: dict[str, Any]) -> bool:
+    """A pod or job that ``helm test`` runs (``helm.sh/hook: test``, Helm 2's ``test-success``)."""
+    metadata = value.get("metadata")
+    annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
+    hooks = annotations.get("helm.sh/hook") if isinstance(annotations, dict) else None
+    return isinstance(hooks, str) and any(h.strip().startswith("test") for h in hooks.split(","))
 
 
 def _objects(value: Any) -> list[dict[str, Any]]:

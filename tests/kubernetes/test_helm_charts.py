@@ -213,3 +213,13 @@ def test_a_v1_chart_renders_without_the_dependency_its_requirements_file_lists(r
     assert ".#ConfigMap/default/legacy-settings" in by_id(result)
     reason = inputs(result)["Chart.yaml"].reason
     assert "dependency nginx-ingress 0.4.2 from https://helm.nginx.com/stable is not vendored" in reason
+
+
+def test_helm_test_hooks_are_left_out_and_said_so(renderer):
+    result = scan(FIXTURES / "apps")
+    assert not [r.id for r in result.resources if r.type == "Pod"]
+    reason = inputs(result)["catalog/chart/templates/tests/test-connection.yaml"].reason
+    assert reason == (
+        "rendered: 1 Helm test hook with default values, left out (not deployed), "
+        "1 Helm test hook with values-production.yaml over the defaults, left out (not deployed)"
+    )
