@@ -63,7 +63,9 @@ def scan_key(files: Iterable[Path], root: Path, extra: Iterable[Path], options: 
     _digest_files(digest, files, root)
     _digest_tree(digest, root, set(files))
     # exitplan's own code too: a development install keeps its version while the report's shape changes.
-    for folder in [Path(__file__).resolve().parent, data_path("providers"), *extra]:
+    code = Path(__file__).resolve().parent
+    _digest_files(digest, sorted(code.rglob("*.py")), code)
+    for folder in [data_path("providers"), *extra]:
         folder = Path(folder)
         if folder.is_dir():
             _digest_files(digest, [p for p in folder.rglob("*") if p.is_file()], folder)

@@ -115,7 +115,8 @@ class _Walk:
         visited_dirs: set[str] = set()
         for dirpath, dirnames, filenames in os.walk(top, followlinks=True):
             rel = _relative(Path(dirpath), self.root)
-            if not self.boundary.contains(dirpath):
+            real = os.path.realpath(dirpath)
+            if not self.boundary.contains(real):
                 self.inputs.append(
                     InputFile(
                         rel, "directory", "skipped", self.boundary.reason("symbolic link to a folder that")
@@ -123,7 +124,6 @@ class _Walk:
                 )
                 dirnames[:] = []
                 continue
-            real = os.path.realpath(dirpath)
             if real in visited_dirs:
                 self.inputs.append(InputFile(rel, "directory", "skipped", "symbolic link loop"))
                 dirnames[:] = []

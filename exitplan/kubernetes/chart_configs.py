@@ -17,6 +17,7 @@ from typing import Any
 from ..model import Configuration
 from . import helm, helm_chart, helm_render
 from .manifests import KUSTOMIZATION_FILES, Manifest, Parsed
+from .names import join as join_path
 
 RELEASE_NAME_NOTE = "release name = chart name"
 
@@ -36,14 +37,14 @@ class ChartOutcome:
 
 def top_charts(charts: set[str]) -> set[str]:
     """Charts that are not vendored inside another chart's ``charts/`` folder."""
-    return {c for c in charts if not any(c.startswith(_join(p, "charts/")) for p in charts if p != c)}
+    return {c for c in charts if not any(c.startswith(join_path(p, "charts/")) for p in charts if p != c)}
 
 
 def kustomize_charts(read: Callable[[str], Parsed | None], directory: str, charts: set[str]) -> list[str]:
     """The local chart folders a kustomization's ``helmCharts`` render (so they are not rendered alone)."""
     found = []
     for name in KUSTOMIZATION_FILES:
-        parsed = read(_join(directory, name))
+        parsed = read(join_path(directory, name))
         spec = chart_metadata(parsed)
         if spec is None:
             continue
@@ -51,7 +52,7 @@ def kustomize_charts(read: Callable[[str], Parsed | None], directory: str, chart
         home = globals_.get("chartHome") if isinstance(globals_, dict) else None
         for entry in spec.get("helmCharts") or []:
             if isinstance(entry, dict) and entry.get("name") and not entry.get("repo"):
-                folder = posixpath.normpath(_join(directory, f"{home or 'charts'}/{entry['name']}"))
+                folder = posixpath.normpath(join_path(directory, f"{home or 'charts'}/{entry['name']}"))
                 if folder in charts:
                     found.append(folder)
         break
@@ -84,7 +85,7 @@ def render_charts(
 ) -> dict[str, ChartOutcome]:
     outcomes: dict[str, ChartOutcome] = {}
     for chart in sorted(top_charts(charts)):
-        parsed = read(_join(chart, helm.CHART_FILE))
+        parsed = read(join_path(chart, helm.CHART_FILE))
         metadata = chart_metadata(parsed)
         outcome = outcomes[chart] = ChartOutcome()
         if metadata is None:
@@ -98,7 +99,7 @@ def render_charts(
             summary, error = deployed[chart]
             outcome.summary = "; ".join([s for s in (summary, *notes) if s])
             if error is not None:
-                outcome.errors[_join(chart, helm.CHART_FILE)] = error
+                outcome.errors[join_path(chart, helm.CHART_FILE)] = error
             outcome.rendered = bool(summary)
             continue
         if renderer is None:
@@ -118,7 +119,7 @@ def render_charts(
                 else f"{posixpath.basename(values_rel)} over the defaults"
             )
             if render.error is not None:
-                outcome.errors[_join(chart, helm.CHART_FILE) if values_rel is None else values_rel] = (
+                outcome.errors[join_path(chart, helm.CHART_FILE) if values_rel is None else values_rel] = (
                     f"Helm could not render the chart with {what}: {render.error}"
                 )
                 continue
@@ -176,10 +177,6 @@ def _dependency_note(info: helm_chart.ChartInfo, dependency: helm_chart.Dependen
         f"dependency {dependency.name}{version}{origin} is not vendored: run "
         f"`{info.dependency_command()}`; rendered without it"
     )
-
-
-def _join(directory: str, name: str) -> str:
-    return name if directory == "." else f"{directory}/{name}"
 
 
 def helm_note(inputs) -> str | None:

@@ -22,6 +22,7 @@ from typing import Any
 from ..model import Path as AttrPath
 from . import helm_render
 from .manifests import Manifest, is_manifest
+from .names import join as join_path
 from .yaml_safe import load_stream
 
 _KIND_LINE = re.compile(r"^\s*kind:\s*[\"']?([A-Za-z0-9]+)[\"']?\s*$")
@@ -70,7 +71,7 @@ def read_chart(root: Path, chart: str, metadata: dict[str, Any]) -> ChartInfo:
     except OSError:
         entries = []
     for entry in entries:
-        rel = _join(chart, f"charts/{entry.name}")
+        rel = join_path(chart, f"charts/{entry.name}")
         sub = _vendored_name(entry)
         if sub:
             vendored.setdefault(sub, rel)
@@ -189,7 +190,7 @@ def _template_file(root: Path, info: ChartInfo, key: str) -> tuple[str, str]:
             return vendored, ""
         if vendored is not None:
             return _read_template(root, f"{vendored}/{'/'.join(parts[2:])}")
-    return _read_template(root, _join(info.path, key))
+    return _read_template(root, join_path(info.path, key))
 
 
 def _read_template(root: Path, rel: str) -> tuple[str, str]:
@@ -252,7 +253,3 @@ class _LineFinder:
             if at < len(candidates):
                 lines[path] = candidates[at]
         return lines
-
-
-def _join(directory: str, name: str) -> str:
-    return name if directory == "." else f"{directory}/{name}"

@@ -20,6 +20,7 @@ exception.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.util
 import json
 import os
@@ -80,7 +81,9 @@ def find_renderer() -> Renderer | None:
     return None
 
 
+@functools.cache
 def _binary_version(binary: str) -> str:
+    """``helm version --short`` of ``binary``, asked once per process (every scan asks which renderer)."""
     try:
         done = subprocess.run(
             [binary, "version", "--short"],

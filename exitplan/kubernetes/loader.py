@@ -28,6 +28,7 @@ from .manifests import (
     parse_source,
     to_resource,
 )
+from .names import join as join_path
 from .plain_split import split_tree
 
 #: How each role a file plays shows up as its input format.
@@ -167,13 +168,15 @@ class _Loader:
             outcome = self.charts.get(chart)
             if chart not in self.deployed:  # a chart a release renders is that release's objects
                 self.configurations.setdefault(chart, Configuration(chart, "kubernetes", "helm-chart"))
-                chart_file = self.read(_join(chart, helm.CHART_FILE))
-                values = self.read(_join(chart, "values.yaml")) or self.read(_join(chart, "values.yml"))
+                chart_file = self.read(join_path(chart, helm.CHART_FILE))
+                values = self.read(join_path(chart, "values.yaml")) or self.read(
+                    join_path(chart, "values.yml")
+                )
                 resource = helm.chart_resource(chart, chart_file, values) if chart_file else None
                 if resource is not None:
                     self.resources.append(resource)
             if outcome is not None and outcome.summary:
-                self.outcomes[_join(chart, helm.CHART_FILE)].notes.append(outcome.summary)
+                self.outcomes[join_path(chart, helm.CHART_FILE)].notes.append(outcome.summary)
             for rel, note in (outcome.notes if outcome is not None else {}).items():
                 if rel in self.outcomes:
                     self.outcomes[rel].notes.append(note)
@@ -185,7 +188,7 @@ class _Loader:
         renderer = self.renderer or helm_render.find_renderer()
         if renderer is None:
             return f"no Helm renderer ({helm_render.INSTALL_HINT})"
-        parsed = self.read(_join(chart, helm.CHART_FILE))
+        parsed = self.read(join_path(chart, helm.CHART_FILE))
         metadata = chart_configs.chart_metadata(parsed)
         if metadata is None:
             return f"no {helm.CHART_FILE} in {chart}"
@@ -344,10 +347,6 @@ _TERRAFORM_TEMPLATE = (
     "Terraform template (contains %{ … } directives), not YAML until Terraform renders it; "
     "no templatefile() call with a literal path names it"
 )
-
-
-def _join(directory: str, name: str) -> str:
-    return name if directory == "." else f"{directory}/{name}"
 
 
 def _plain_folder(rel: str, special: set[str]) -> str | None:

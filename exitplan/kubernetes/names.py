@@ -87,3 +87,8 @@ def _slots(value: Any, path: tuple[str, ...]) -> Iterator[tuple[dict, str]]:
                 yield from _slots(item, rest)
     elif isinstance(value, dict) and step in value:
         yield from _slots(value[step], rest)
+
+
+def join(directory: str, name: str) -> str:
+    """``name`` inside ``directory``, both relative to the scanned root (``.`` is the root)."""
+    return name if directory == "." else f"{directory}/{name}"

@@ -251,8 +251,9 @@ class Downloads:
             if not self.boundary.contains(entry):
                 self.inputs.append(InputFile(rel, fmt, "skipped", self.boundary.reason("symbolic link that")))
                 continue
-            if entry.stat().st_size > MAX_FILE_BYTES:
-                self.inputs.append(InputFile(rel, "terraform", "skipped", "file too large"))
+            if (size := entry.stat().st_size) > MAX_FILE_BYTES:
+                reason = f"file is {size} bytes; larger than the {MAX_FILE_BYTES}-byte limit"
+                self.inputs.append(InputFile(rel, fmt, "skipped", reason))
                 continue
             item = parse_source(SourceFile(entry, rel, fmt), "terraform")
             self.inputs.append(item.input)
