@@ -97,7 +97,7 @@ def plain(value: object) -> str:
 def fenced(value: object) -> str:
     """One line for a fenced code block: control characters a space; a fence or ``<!--`` inside it is
     broken with a zero-width space (region markers stay unforgeable)."""
-    return plain(value).replace("<!--", "<\u200b!--").replace("```", "`\u200b``")
+    return re.sub(r"``(?=`)", "``\u200b", plain(value).replace("<!--", "<\u200b!--"))
 
 
 def mermaid_id(value: object) -> str:

@@ -81,8 +81,11 @@ def test_a_broken_price_override_stops_with_the_key_path(tmp_path):
     result = CliRunner().invoke(
         main, ["plan", str(estate), "--target", "openstack", "--out", str(tmp_path / "p")]
     )
-    assert result.exit_code != 0
-    assert "egress.aws.tiers[0].per_gb: must be a number ≥ 0" in result.output
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"exitplan: error: {estate / '.exitplan.yaml'}: egress.aws.tiers[0].per_gb: must be a number ≥ 0, "
+        "found int -1"
+    )
 
 
 def test_the_plan_json_matches_the_schema(tmp_path):

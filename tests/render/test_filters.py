@@ -10,6 +10,7 @@ from exitplan.render.filters import (
     anchor,
     cell,
     code,
+    fenced,
     md,
     mermaid_id,
     mermaid_label,
@@ -259,3 +260,11 @@ def test_plain_is_one_line_without_control_characters(text):
     assert "\n" not in shown and "\x1b" not in shown
     assert all(ch == "\t" or unicodedata.category(ch) not in ("Cc", "Zl", "Zp") for ch in shown)
     assert len(shown) == len(text)
+
+
+@given(hostile)
+def test_fenced_cannot_close_its_fence_or_forge_a_region(text):
+    shown = fenced(text)
+    assert "```" not in shown and "<!--" not in shown and "\n" not in shown
+    if "\u200b" not in text:
+        assert shown.replace("\u200b", "") == plain(text)

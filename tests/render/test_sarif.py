@@ -96,7 +96,7 @@ def test_paths_are_relative_to_the_repository_root(tmp_path):
     assert '"uri": "terraform/data.tf"' in text and str(tmp_path) not in text
 
 
-def test_fingerprints_survive_moving_a_block(tmp_path):
+def test_fingerprints_survive_moving_a_block(tmp_path, example):
     """head/ moved the bucket to the top of data.tf: same fingerprint, new line."""
 
     def by_fingerprint(document):
@@ -115,7 +115,7 @@ def test_fingerprints_survive_moving_a_block(tmp_path):
         new_line = after[fp]["locations"][0]["physicalLocation"]["region"]["startLine"]
         assert (old_line, new_line) == (22, 1)
     # every result has its own fingerprint (two findings of a rule on one resource differ by evidence)
-    results = sarif(EXAMPLE)["runs"][0]["results"]
+    results = example["runs"][0]["results"]
     assert len({r["partialFingerprints"]["exitplan/v1"] for r in results}) == len(results)
 
 
