@@ -13,7 +13,7 @@ from ..knowledge.capacity_sources import load_capacity_sources
 from ..knowledge.instance_types import load_instance_types
 from ..knowledge.price_book import load_price_book
 from ..knowledge.service_catalog import load_service_catalog
-from ..knowledge.service_lookup import ServiceCatalog, normalise_module_source
+from ..knowledge.service_lookup import ServiceCatalog
 from ..knowledge.size_rules import load_size_rules
 from ..knowledge.targets import Target
 from ..model import Resource
@@ -82,15 +82,11 @@ def as_typed(resources, catalog: ServiceCatalog) -> list[Resource]:
     typed = []
     for resource in resources:
         source = resource.attributes.get("source") if resource.type == MODULE_TYPE else None
-        normalised = normalise_module_source(source) if isinstance(source, str) else None
-        module = catalog.modules.get(normalised) if normalised else None
+        module = catalog.module_entry(source) if isinstance(source, str) else None
         if module is None or module.as_type is None:
             typed.append(resource)
             continue
-        attributes = dict(module_inputs(resource.attributes))
-        for attribute, input_name in module.inputs.items():
-            if input_name in attributes:
-                attributes[attribute] = attributes[input_name]
+        attributes = module.attributes(dict(module_inputs(resource.attributes)))
         attributes.setdefault("name", resource.attributes.get("name"))
         typed.append(replace(resource, type=module.as_type, attributes=attributes))
     return typed

@@ -95,6 +95,15 @@ class ModuleEntry:
     defaults: Mapping[str, str]
     also: tuple[str, ...]
 
+    def attributes(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        """The call's inputs seen as the service's attributes: the defaults, the inputs, and each input the
+        catalog maps renamed to the attribute it sets."""
+        attributes = {**self.defaults, **inputs}
+        for attribute, input_name in self.inputs.items():
+            if input_name in inputs:
+                attributes[attribute] = inputs[input_name]
+        return attributes
+
 
 @dataclass(frozen=True)
 class Classification:
@@ -175,21 +184,23 @@ class ServiceCatalog:
         entry, matched = self.lookup(type_name)
         return Classification(cloud, entry.resolve(attributes) if entry else None, matched)
 
+    def module_entry(self, source: str) -> ModuleEntry | None:
+        """The module catalog's entry for a registry source (or the module a ``//submodule`` is part of)."""
+        normalised = normalise_module_source(source)
+        if normalised is None:
+            return None
+        return self.modules.get(normalised) or self.modules.get(normalised.split("//", 1)[0])
+
     def classify_module(self, source: str, inputs: Mapping[str, Any]) -> Classification:
         """A registry module call, by the module catalog; unknown ones keep the cloud of their source."""
         normalised = normalise_module_source(source)
         if normalised is None:
             return Classification(None, None)
-        module = self.modules.get(normalised) or self.modules.get(normalised.split("//", 1)[0])
+        module = self.module_entry(normalised)
         cloud = self._cloud_of_module(normalised)
         if module is None:
             return Classification(cloud, None)
-        attributes = dict(module.defaults)
-        for name, value in inputs.items():
-            attributes[name] = value
-        for attribute, input_name in module.inputs.items():
-            if input_name in inputs:
-                attributes[attribute] = inputs[input_name]
+        attributes = module.attributes(inputs)
         if module.as_type is not None:
             typed = self.classify_type(module.as_type, attributes)
             return Classification(typed.cloud or cloud, typed.entry, module.source)

@@ -162,3 +162,16 @@ def test_a_store_that_is_switched_off_is_listed_but_not_counted():
     counted = sum(d.size_gb for d in gravity.volumes if d.size_gb is not None)
     assert gravity.total_gb == round(counted, 3)
     assert gravity.egress[0].gb == gravity.total_gb  # every counted store here is on AWS or in its cluster
+
+
+def test_a_registry_submodule_is_sized_as_its_module(tmp_path):
+    (tmp_path / "main.tf").write_text(
+        'module "replica" {\n'
+        '  source            = "terraform-aws-modules/rds/aws//modules/db_instance"\n'
+        "  allocated_storage = 50\n"
+        "}\n"
+    )
+    data = {d.resource: d for d in build_gravity(scan([str(tmp_path)]), load_target("openstack")).data}
+    replica = data[".#module.replica"]
+    assert replica.size_gb == 53.687  # 50 GiB
+    assert replica.size_source.startswith("main.tf:3: allocated_storage = 50 GiB")
