@@ -59,6 +59,9 @@ class _Loader:
         self.root = discovery.root
         self.boundary = discovery.boundary if discovery.boundary.roots else Boundary((discovery.root,))
         self.files = {f.rel: f for f in files}
+        self.folders = _folders(self.files)
+        self.chart_folders = helm.chart_dirs(list(self.files))
+        self.top_charts = chart_configs.top_charts(self.chart_folders)
         self.parsed: dict[str, Parsed] = {}
         self.outcomes: dict[str, _Outcome] = {rel: _Outcome() for rel in self.files}
         self.configurations: dict[str, Configuration] = {}
@@ -104,7 +107,7 @@ class _Loader:
     def is_dir(self, rel: str) -> bool:
         if rel.startswith("..") or not self.boundary.contains(self.root / rel):
             return False
-        if any(r.startswith(f"{rel}/") for r in self.files) and rel not in self.files:
+        if rel in self.folders and rel not in self.files:
             return True
         try:
             return (self.root / rel).is_dir()
@@ -115,7 +118,7 @@ class _Loader:
 
     def run(self) -> LoadResult:
         rels = sorted(r for r in self.files if r != STDIN)
-        charts = helm.chart_dirs(rels)
+        charts = self.chart_folders
         kustomizations = {
             posixpath.dirname(r) or "." for r in rels if posixpath.basename(r) in KUSTOMIZATION_FILES
         }
@@ -149,7 +152,7 @@ class _Loader:
         )
 
     def _charts(self, rels: list[str], charts: set[str]) -> None:
-        top = chart_configs.top_charts(charts)
+        top = self.top_charts
         for rel in rels:
             chart = helm.chart_of(rel, charts)
             if chart is None:
@@ -307,8 +310,7 @@ class _Loader:
         return InputFile(rel, self.files[rel].format, "skipped", describe_other(rel, parsed.stream.documents))
 
     def _chart_outcome(self, rel: str) -> chart_configs.ChartOutcome | None:
-        charts = helm.chart_dirs(list(self.files))
-        chart = helm.chart_of(rel, chart_configs.top_charts(charts)) if charts else None
+        chart = helm.chart_of(rel, self.top_charts)
         return self.charts.get(chart) if chart is not None else None
 
     def _chart_error(self, rel: str) -> str | None:
@@ -316,8 +318,7 @@ class _Loader:
         return outcome.errors.get(rel) if outcome is not None else None
 
     def _template_input(self, rel: str) -> InputFile:
-        charts = helm.chart_dirs(list(self.files))
-        chart = helm.chart_of(rel, chart_configs.top_charts(charts)) or "."
+        chart = helm.chart_of(rel, self.top_charts) or "."
         outcome = self.charts.get(chart)
         if outcome is None or not outcome.rendered:
             return helm.template_input(rel, chart)
@@ -347,6 +348,17 @@ _TERRAFORM_TEMPLATE = (
     "Terraform template (contains %{ … } directives), not YAML until Terraform renders it; "
     "no templatefile() call with a literal path names it"
 )
+
+
+def _folders(rels: dict[str, SourceFile]) -> set[str]:
+    """Every folder that holds one of ``rels``, at any depth."""
+    found: set[str] = set()
+    for rel in rels:
+        slash = rel.find("/")
+        while slash != -1:
+            found.add(rel[:slash])
+            slash = rel.find("/", slash + 1)
+    return found
 
 
 def _plain_folder(rel: str, special: set[str]) -> str | None:
