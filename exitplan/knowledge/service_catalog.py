@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from fnmatch import translate
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -65,10 +65,38 @@ def load_service_catalog(extra_dirs: Sequence[Path] = ()) -> ServiceCatalog:
     ``azapi-types.yaml``), either directly or in a ``catalog`` folder.
     """
     builtin = data_path("providers") / "catalog"
+    directories = tuple(
+        directory / "catalog" if (directory / "catalog").is_dir() else directory
+        for directory in map(Path, extra_dirs)
+    )
+    return _built(builtin, directories, _stamp((builtin, *directories)))
+
+
+def _stamp(directories: Sequence[Path]) -> tuple[tuple[str, int, int], ...]:
+    """Name, size and modification time of every file a build reads, so an edited catalog is built anew."""
+    stamp = []
+    for directory in directories:
+        files = [*sorted((directory / "services").glob("*.yaml")), *(directory / n for n in _SINGLE_FILES)]
+        for path in files:
+            try:
+                status = path.stat()
+            except OSError:
+                continue
+            stamp.append((str(path), status.st_size, status.st_mtime_ns))
+    return tuple(stamp)
+
+
+_SINGLE_FILES = ("service-kinds.yaml", "azapi-types.yaml", "modules.yaml")
+
+
+@lru_cache(maxsize=8)
+def _built(builtin: Path, directories: tuple[Path, ...], stamp: tuple) -> ServiceCatalog:
+    """One build per catalog state: a plan asks for the catalog twice (scan and data gravity)."""
+    del stamp  # part of the cache key only
     builder = _Builder(_load_kinds(builtin / "service-kinds.yaml"))
     builder.add_directory(builtin)
-    for directory in map(Path, extra_dirs):
-        builder.add_directory(directory / "catalog" if (directory / "catalog").is_dir() else directory)
+    for directory in directories:
+        builder.add_directory(directory)
     return builder.build()
 
 
@@ -205,9 +233,7 @@ class _Builder:
             pattern = pattern.lower() if fold_case else pattern
             if "*" not in pattern:
                 doc.fail((*path, index, "match"), f"{pattern!r} has no '*'; exact types belong under types")
-            family = Family(
-                pattern, self._entry(doc, body, (*path, index), profiles), re.compile(translate(pattern))
-            )
+            family = Family(pattern, self._entry(doc, body, (*path, index), profiles))
             for earlier in families:
                 if earlier.shadows(family):
                     doc.fail(

@@ -8,8 +8,10 @@ to. Reading and validating the YAML files that fill it is ``service_catalog``'s 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from fnmatch import translate
+from functools import cached_property
 from typing import Any
 
 # --------------------------------------------------------------------------------------------- records
@@ -55,13 +57,23 @@ class ServiceEntry:
 
 @dataclass(frozen=True)
 class Family:
+    """Types matching a shell-style ``pattern``. Nearly every pattern is a prefix and a ``*``, matched with
+    ``startswith``; only the others are compiled, and only when first asked (start-up compiled hundreds)."""
+
     pattern: str
     entry: ServiceEntry
-    regex: re.Pattern[str]
+
+    @cached_property
+    def matches(self) -> Callable[[str], bool]:
+        head, star, tail = self.pattern.partition("*")
+        if star and not tail and not any(c in head for c in "?["):
+            return lambda name: name.startswith(head)
+        regex = re.compile(translate(self.pattern))
+        return lambda name: regex.match(name) is not None
 
     def shadows(self, other: Family) -> bool:
         """Whether every name ``other`` matches is already matched by this family."""
-        return self.regex.match(other.pattern) is not None
+        return self.matches(other.pattern)
 
 
 @dataclass(frozen=True)
@@ -220,7 +232,7 @@ def _lookup(
     if entry is not None:
         return entry, name
     for family in families:
-        if family.regex.match(name):
+        if family.matches(name):
             return family.entry, family.pattern
     return None, None
 

@@ -234,3 +234,25 @@ def test_unreadable_yaml_is_a_catalog_error(tmp_path):
     directory = user_dir(tmp_path, {"services/bad.yaml": "schema_version: 1\ntypes: [unclosed\n"})
     with pytest.raises(CatalogError, match=r"bad\.yaml: line \d+: "):
         load_service_catalog([directory])
+
+
+def test_the_catalog_is_built_once_per_state_and_again_when_a_file_changes(tmp_path):
+    aws = """\
+        schema_version: 1
+        cloud: aws
+        prefixes: [aws_]
+        types:
+          aws_dynamodb_table: {kind: nosql-database, lockin: LEVEL, reason: We run Alternator.}
+        families:
+          - {match: "aws_foo_*_?ar", kind: other, lockin: low, reason: In-house wrapper.}
+    """
+    directory = user_dir(tmp_path, {"services/aws.yaml": aws.replace("LEVEL", "medium")})
+    first = load_service_catalog([directory])
+    assert load_service_catalog([directory]) is first
+    assert first.classify_type("aws_foo_x_bar", {}).entry.kind == "other"  # a pattern that is not a prefix
+    assert first.classify_type("aws_foo_x_bars", {}).entry is None
+
+    user_dir(tmp_path, {"services/aws.yaml": aws.replace("LEVEL", "low")})
+    changed = load_service_catalog([directory])
+    assert changed is not first
+    assert changed.classify_type("aws_dynamodb_table", {}).entry.lockin == "low"

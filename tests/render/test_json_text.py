@@ -30,3 +30,18 @@ def test_keys_and_values_json_converts_are_converted_as_it_does():
     data = {1: [float("nan"), float("inf")], 2.5: {'é\n"': -0.0}, None: ()}
     assert pretty_json(data) == json.dumps(data, indent=2, ensure_ascii=False)
     assert pretty_json({"a": {}, "b": [[]]}) == '{\n  "a": {},\n  "b": [\n    []\n  ]\n}'
+
+
+def test_subclasses_inside_flat_containers_give_the_standard_librarys_text():
+    from collections import OrderedDict
+    from enum import Enum, IntEnum
+
+    class Kind(str, Enum):
+        DB = "db"
+
+    class Level(IntEnum):
+        HIGH = 3
+
+    data = {"kind": Kind.DB, "level": Level.HIGH, "nested": OrderedDict(a=1), "rows": [Kind.DB, True, 1.5]}
+    assert pretty_json(data) == json.dumps(data, indent=2, ensure_ascii=False)
+    assert pretty_json([{"a": 1, 2: None}]) == json.dumps([{"a": 1, 2: None}], indent=2, ensure_ascii=False)
