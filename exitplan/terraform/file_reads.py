@@ -49,20 +49,14 @@ def file_reads(parsed: Iterable[ParsedFile]) -> tuple[FileRead, ...]:
 
 
 def _module_reads(directory: str, items: list[ParsedFile]) -> Iterator[FileRead]:
-    users: dict[str, set[str]] = defaultdict(set)  # local name -> blocks and locals that use it
     found: list[tuple[str, Call, str]] = []  # (reader, call, file)
     for item in items:
-        for block in item.body.blocks:
-            if block.type == "locals":
-                named = [(f"local.{a.name}", (a.expr,)) for a in block.body.attributes.values()]
-            else:
-                named = [(_reader(block), tuple(_expressions(block.body)))]
-            for reader, expressions in named:
-                for node in _nodes(expressions):
-                    if isinstance(node, Call) and node.name in READING_FUNCTIONS:
-                        found.append((reader, node, item.source.rel))
-                    elif isinstance(node, Traversal) and node.root == "local" and node.steps:
-                        users[f"local.{node.steps[0][1]}"].add(reader)
+        for reader, expressions in _readers(item.body):
+            for node in _nodes(expressions, containing="file"):
+                if isinstance(node, Call) and node.name in READING_FUNCTIONS:
+                    found.append((reader, node, item.source.rel))
+    in_locals = any(reader.startswith("local.") for reader, _, _ in found)
+    users = _local_users(items) if in_locals else {}
     for reader, call, file in found:
         path = _path(call.args[0], directory) if call.args else None
         if path is None:
@@ -72,6 +66,28 @@ def _module_reads(directory: str, items: list[ParsedFile]) -> Iterator[FileRead]
             yield FileRead(path, call.name, reader, file, call.line)
         else:
             yield FileRead(path, call.name, user, file, call.line, via=reader)
+
+
+def _readers(body: Body) -> Iterator[tuple[str, tuple[Expr, ...]]]:
+    """Each block of a file (each value of a ``locals`` block) by the name a read is credited to, with
+    its expressions."""
+    for block in body.blocks:
+        if block.type == "locals":
+            for attribute in block.body.attributes.values():
+                yield f"local.{attribute.name}", (attribute.expr,)
+        else:
+            yield _reader(block), tuple(_expressions(block.body))
+
+
+def _local_users(items: list[ParsedFile]) -> dict[str, set[str]]:
+    """Local name → the blocks and locals of the module that use it."""
+    users: dict[str, set[str]] = defaultdict(set)
+    for item in items:
+        for reader, expressions in _readers(item.body):
+            for node in _nodes(expressions):
+                if isinstance(node, Traversal) and node.root == "local" and node.steps:
+                    users[f"local.{node.steps[0][1]}"].add(reader)
+    return users
 
 
 def _first_user(local: str, users: dict[str, set[str]]) -> str | None:
@@ -109,8 +125,10 @@ def _expressions(body: Body) -> Iterator[Expr]:
         yield from _expressions(block.body)
 
 
-def _nodes(expressions: Iterable[Expr]) -> Iterator[Expr]:
-    """Every expression inside ``expressions``, nested ones included (``yamldecode(file(…))``)."""
+def _nodes(expressions: Iterable[Expr], containing: str | None = None) -> Iterator[Expr]:
+    """Every expression inside ``expressions``, nested ones included (``yamldecode(file(…))``). With
+    ``containing``, an expression whose source text lacks it is skipped with all inside it: the text of
+    an expression holds the text of every expression inside (an empty text says nothing)."""
     stack: list[object] = list(expressions)
     while stack:
         node = stack.pop()
@@ -118,6 +136,8 @@ def _nodes(expressions: Iterable[Expr]) -> Iterator[Expr]:
             stack.extend(node)
             continue
         if not isinstance(node, Expr) or not is_dataclass(node):
+            continue
+        if containing is not None and node.text and containing not in node.text:
             continue
         yield node
         for item in fields(node):

@@ -131,3 +131,41 @@ def test_a_file_read_by_several_blocks_names_the_first_and_counts_the_others(tmp
     assert record.reason == (
         "Terraform template read by helm_release.a (templatefile at infra/a.tf:7) and 1 more"
     )
+
+
+def test_reads_deep_inside_json_syntax_heredocs_and_locals_are_found(tmp_path):
+    """Reads are looked for only inside expressions whose text could hold one; this is where the text
+    is furthest from the source: a .tf.json file (objects re-encoded, ``depends_on`` without text)."""
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "main.tf.json").write_text(
+        json.dumps(
+            {
+                "locals": {"conf": {"inner": ["${jsondecode(file(\"${path.module}/conf.json\"))}"]}},
+                "resource": {
+                    "aws_ssm_parameter": {
+                        "conf": {
+                            "value": "${local.conf}",
+                            "depends_on": ["${templatefile(\"deps.tpl\", {})}"],
+                        }
+                    }
+                },
+            }
+        )
+    )
+    (tmp_path / "infra" / "user.tf").write_text(
+        'resource "aws_s3_object" "page" {\n'
+        "  content = <<-EOT\n"
+        '    ${upper(templatefile("${path.module}/page.tpl", { a = 1 }))}\n'
+        "  EOT\n"
+        "}\n"
+    )
+    sources = [
+        SourceFile(tmp_path / "infra" / "main.tf.json", "infra/main.tf.json", "terraform-json"),
+        SourceFile(tmp_path / "infra" / "user.tf", "infra/user.tf", "terraform"),
+    ]
+    reads = file_reads([parse_source(source) for source in sources])
+    assert [(r.path, r.function, r.reader, r.via) for r in reads] == [
+        ("infra/conf.json", "file", "aws_ssm_parameter.conf", "local.conf"),
+        ("infra/deps.tpl", "templatefile", "aws_ssm_parameter.conf", ""),
+        ("infra/page.tpl", "templatefile", "aws_s3_object.page", ""),
+    ]
