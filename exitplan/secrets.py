@@ -6,6 +6,7 @@ Shared by the loaders: a value under a secret-named key becomes ``model.REDACTED
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 #: Name fragments that mark a secret wherever they appear in a name (``db_password``, ``adminPassword``).
 _SECRET_WORDS = (
@@ -46,6 +47,12 @@ def is_secret_key(name: str) -> bool:
     """True when a value stored under ``name`` is a secret (case-insensitive, also as suffix or infix)."""
     if not isinstance(name, str) or not name:
         return False
+    return _is_secret_name(name)
+
+
+#: Loaders ask about the same few thousand attribute and key names over and over.
+@lru_cache(maxsize=8192)
+def _is_secret_name(name: str) -> bool:
     lowered = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower().replace("-", "_")
     if _NOT_SECRET.search(lowered):
         return False

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ..model import Location, Unknown
@@ -58,6 +59,8 @@ def variable_name(expr: Any) -> str | None:
     return None
 
 
+#: Reference following asks for the prefixes of the same few module paths again and again.
+@lru_cache(maxsize=4096)
 def module_prefix(steps: tuple[Step, ...], keep_keys: int | None = None) -> str:
     """``module.a["k"].module.b.`` — keys kept for the first ``keep_keys`` steps (all by default)."""
     parts = []

@@ -94,7 +94,11 @@ def _load_root(
     context = Context(root, evaluator, resolve, book.remember, read_text=downloads.read_text)
     variables, origins = root_variables(module, tfvars, evaluator, book, inputs)
     instance = ModuleInstance(context, module, variables=variables, origins=origins)
-    found = [dataclasses.replace(r, attributes=book.scrub(r.attributes)) for r in _walk(instance, book)]
+    # Each resource is scrubbed of the secret literals met so far, when it is met.
+    found = [
+        dataclasses.replace(r, attributes=book.scrub(r.attributes)) if book.literals else r
+        for r in _walk(instance, book)
+    ]
     releases = [dataclasses.replace(r, values=book.scrub(dict(r.values))) for r in context.releases]
     note = None
     resolver = context.resolver

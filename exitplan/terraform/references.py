@@ -229,7 +229,8 @@ def resource_references(
 ) -> tuple[Reference, ...]:
     """The references of one block; ``bindings`` are the ``each``/``count`` values of the instance."""
     resolver = resolver_for(instance)
-    found: set[Reference] = set()
+    # (target, via, line, kind): Reference's fields in order, so the set sorts as References would.
+    found: set[tuple[str, str, int, str]] = set()
     each = (bindings or {}).get("each")
     each = each if isinstance(each, dict) else {}
 
@@ -237,7 +238,7 @@ def resource_references(
         for target in targets:
             address = target_address(target, instance.steps)
             if address != own_address:
-                found.add(Reference(address, via, line, kind or target[2]))
+                found.add((address, via, line, kind or target[2]))
 
     def add_for_each(targets: set[Target], line: int) -> None:
         """The instances ``each.value`` holds stand for the resources ``for_each`` names."""
@@ -248,7 +249,7 @@ def resource_references(
             if not mine:
                 add({target}, "for_each", line)
             for item in mine:
-                found.add(Reference(item.text, "for_each", line, kind))
+                found.add((item.text, "for_each", line, kind))
 
     def walk(body: Body, path: tuple[str, ...], bound: frozenset[str]) -> None:
         for attr in body.attributes.values():
@@ -259,7 +260,7 @@ def resource_references(
             for traversal in resolver.traversals(attr.expr, bound):
                 if traversal.root == "each" and each:
                     for item in _instance_objects(_along(each, traversal.steps), resolver._containers):
-                        found.add(Reference(item.text, via, traversal.line, _kind(item, instance.steps)))
+                        found.add((item.text, via, traversal.line, _kind(item, instance.steps)))
                     continue
                 resolver.reading = f"{declared.file}:{traversal.line}: {own_address}.{via} = {traversal.text}"
                 targets = resolver.follow(traversal, instance)
@@ -271,7 +272,7 @@ def resource_references(
             _walk_block(block, path, bound, walk)
 
     walk(declared.block.body, (), frozenset())
-    return tuple(sorted(found))
+    return tuple(Reference(*fields) for fields in sorted(found))
 
 
 def _kind(item: InstanceObject, own_steps: tuple[Step, ...]) -> str:
