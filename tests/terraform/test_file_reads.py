@@ -140,12 +140,12 @@ def test_reads_deep_inside_json_syntax_heredocs_and_locals_are_found(tmp_path):
     (tmp_path / "infra" / "main.tf.json").write_text(
         json.dumps(
             {
-                "locals": {"conf": {"inner": ["${jsondecode(file(\"${path.module}/conf.json\"))}"]}},
+                "locals": {"conf": {"inner": ['${jsondecode(file("${path.module}/conf.json"))}']}},
                 "resource": {
                     "aws_ssm_parameter": {
                         "conf": {
                             "value": "${local.conf}",
-                            "depends_on": ["${templatefile(\"deps.tpl\", {})}"],
+                            "depends_on": ['${templatefile("deps.tpl", {})}'],
                         }
                     }
                 },
