@@ -158,15 +158,13 @@ _UNKNOWN_TEXT_CATEGORIES = frozenset({"iam-action"})
 
 def _matches(fact: Fact, catalog: MarkerCatalog) -> Iterator[tuple[MarkerSpec, str]]:
     if fact.place == "unknown":
-        for spec in catalog.by_place("value"):
+        for spec in catalog.value_specs(fact.key):
             if spec.category in _UNKNOWN_TEXT_CATEGORIES:
                 hit = _value_hit(spec.pattern, fact.key)
                 if hit is not None:
                     yield spec, hit
         return
-    if fact.place == "value" and not catalog.may_hold_value(fact.key):
-        return
-    specs = catalog.by_place(fact.place)
+    specs = catalog.value_specs(fact.key) if fact.place == "value" else catalog.by_place(fact.place)
     for spec in specs:
         if spec.key is not None:  # annotation, label, env: exact key or prefix
             hit = fact.key.startswith(spec.key) if spec.prefix else fact.key == spec.key

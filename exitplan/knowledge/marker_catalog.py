@@ -17,6 +17,7 @@ from typing import Any
 from exitplan.errors import CatalogError
 from exitplan.knowledge.data_path import data_path
 from exitplan.knowledge.datafile import load_data_file
+from exitplan.knowledge.regex_needles import needles
 
 SCHEMA_VERSION = 1
 MARKER_FILES = ("kubernetes-markers.yaml", "endpoint-patterns.yaml")
@@ -81,20 +82,28 @@ class MarkerCatalog:
         for spec in self.specs:
             by_place.setdefault(spec.place, []).append(spec)
         object.__setattr__(self, "_by_place", {k: tuple(v) for k, v in by_place.items()})
-        values = [s.pattern.pattern for s in by_place.get("value", ()) if s.pattern is not None]
-        prefilter = re.compile("|".join(f"(?:{p})" for p in values)) if values else None
-        object.__setattr__(self, "_value_prefilter", prefilter)
-        object.__setattr__(self, "_value_seen", {})
+        gates = tuple(
+            (spec, needles(spec.pattern) if spec.pattern is not None else None)
+            for spec in by_place.get("value", ())
+        )
+        object.__setattr__(self, "_value_gates", gates)
+        every = bool(gates) and all(spec_needles for _, spec_needles in gates)
+        found = sorted({n for _, spec_needles in gates for n in spec_needles or ()})
+        any_needle = re.compile("|".join(map(re.escape, found))) if every else None
+        object.__setattr__(self, "_any_needle", any_needle)  # a text without one matches no value marker
 
-    def may_hold_value(self, text: str) -> bool:
-        """Whether any value pattern matches somewhere in ``text`` (remembered per text: one alternation of
-        every pattern is slow, and estates repeat the same strings in every module instance)."""
-        seen = self._value_seen  # type: ignore[attr-defined]
-        found = seen.get(text)
-        if found is None:
-            prefilter = self._value_prefilter  # type: ignore[attr-defined]
-            found = seen[text] = prefilter is not None and prefilter.search(text) is not None
-        return found
+    def value_specs(self, text: str) -> tuple[MarkerSpec, ...]:
+        """The value markers that may match somewhere in ``text``: those whose required literal text
+        (``knowledge/regex_needles.py``) is in it. Searching every pattern in every string is slow: most
+        patterns start with a character class, so they try a match at each position."""
+        any_needle = self._any_needle  # type: ignore[attr-defined]
+        if any_needle is not None and any_needle.search(text) is None:
+            return ()
+        return tuple(
+            spec
+            for spec, spec_needles in self._value_gates  # type: ignore[attr-defined]
+            if spec_needles is None or any(needle in text for needle in spec_needles)
+        )
 
     def by_place(self, place: str) -> tuple[MarkerSpec, ...]:
         return self._by_place.get(place, ())  # type: ignore[attr-defined]
