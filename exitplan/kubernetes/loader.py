@@ -74,14 +74,16 @@ class _Loader:
 
     # --- reading ----------------------------------------------------------------------------------
 
-    def read(self, rel: str) -> Parsed | None:
-        """A file below the scanned root, parsed once; None when missing or outside the root."""
-        if rel in self.parsed:
-            return self.parsed[rel]
+    def read(self, rel: str, lines: bool = True) -> Parsed | None:
+        """A file below the scanned root, parsed once; None when missing or outside the root.
+        ``lines=False`` when only the lines of its Kubernetes objects matter (``parse_source``)."""
+        parsed = self.parsed.get(rel)
+        if parsed is not None and (parsed.lines or not lines):
+            return parsed
         source = self.files.get(rel) or self._on_disk(rel)
         if source is None:
             return None
-        self.parsed[rel] = parse_source(source)
+        self.parsed[rel] = parse_source(source, lines)
         return self.parsed[rel]
 
     def _on_disk(self, rel: str) -> SourceFile | None:
@@ -219,7 +221,7 @@ class _Loader:
 
     def _plain_tree(self, folder: str, files: list[str]) -> None:
         """A tree of plain-manifest folders: one configuration, split where its objects clash."""
-        manifests = {rel: manifests_of(self.read(rel)) for rel in files}
+        manifests = {rel: manifests_of(self.read(rel, lines=False)) for rel in files}
         split = split_tree(
             folder,
             {
@@ -277,7 +279,7 @@ class _Loader:
         outcome = self.outcomes[rel]
         if outcome.role == "template":
             return self._template_input(rel)
-        parsed = self.read(rel)
+        parsed = self.read(rel, lines=False)
         notes = "; ".join(outcome.notes) or None
         error = parsed.error if parsed else None
         chart_error = self._chart_error(rel)

@@ -239,6 +239,12 @@ BAD = {
         "invalid YAML: did not find expected ',' or ']'",
         13,
     ),
+    "dashboard.json": (  # a duplicate key: json alone would read it, the YAML loader does not
+        "json",
+        "skipped",
+        "not a Kubernetes manifest (not JSON kubectl reads, and no apiVersion with kind)",
+        None,
+    ),
     "deep.yaml": ("yaml", "error", "nesting deeper than 200 levels", 6),
     "docker-compose.yml": ("yaml", "skipped", "not a Kubernetes manifest (docker-compose file)", None),
     "duplicate-keys.yaml": ("yaml", "error", "duplicate key 'type'", 7),

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exitplan.kubernetes.yaml_safe import MAX_DEPTH, Stream, YamlError, load_json, load_stream
+from exitplan.discover import SourceFile
+from exitplan.kubernetes.manifests import parse_source
+from exitplan.kubernetes.yaml_safe import (
+    MAX_DEPTH,
+    Stream,
+    YamlError,
+    json_values,
+    load_json,
+    load_stream,
+)
 
 
 def test_values_lines_and_document_starts():
@@ -65,6 +77,36 @@ def test_json_fallback_reports_duplicates_and_syntax():
     assert load_json('{"a": 1, "a": 2}').error == YamlError("duplicate key 'a'", None)
     assert load_json('{\n"a": }').error == YamlError("invalid JSON: Expecting value", 2)
     assert load_json('{"kind": "Pod"}').documents[0].value == {"kind": "Pod"}
+
+
+def test_json_module_reads_only_what_it_reads_like_the_yaml_loader():
+    assert json_values('{"a": [1, 2.5, true, null, "x"]}').documents[0].value == {
+        "a": [1, 2.5, True, None, "x"]
+    }
+    assert json_values("null") == Stream(())
+    assert json_values('{"a": 1, "a": 2}') is None  # the YAML loader reports the duplicate
+    assert json_values('{"<<": {"a": 1}}') is None  # a merge key to the YAML loader
+    assert json_values('{"a": NaN}') is None  # the string "NaN" to the YAML loader
+    assert json_values('{"a": 1,}') is None
+    assert json_values('{"a": "\\ud83d\\ude00"}') is None  # json pairs surrogates, YAML does not
+    assert json_values('{"a": "x\u2028y"}') is None  # a line break to YAML 1.1, folded inside quotes
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=2000)
+@given(_JSON, st.sampled_from([None, 2]))
+def test_a_json_file_read_without_lines_has_the_values_read_with_lines(value, indent):
+    text = json.dumps({"data": value}, indent=indent, ensure_ascii=indent is None)
+    source = SourceFile(Path("config.json"), "config.json", "json", text)
+    full, quick = parse_source(source), parse_source(source, lines=False)
+    assert full.error is None and quick.error is None
+    assert [d.value for d in quick.stream.documents] == [d.value for d in full.stream.documents]
 
 
 @settings(max_examples=300, deadline=2000)
