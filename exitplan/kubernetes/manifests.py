@@ -15,7 +15,8 @@ from typing import Any
 from ..discover import InputProblem, SourceFile, read_text
 from ..model import REDACTED, Location, Path, Resource
 from ..secrets import is_secret_key
-from .yaml_safe import Document, Stream, YamlError, json_values, load_json, load_stream
+from .json_read import json_values, load_json
+from .yaml_safe import Document, Stream, YamlError, load_stream
 
 #: Built-in and well-known kinds that live outside any namespace.
 CLUSTER_SCOPED_KINDS = frozenset(

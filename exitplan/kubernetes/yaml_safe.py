@@ -11,7 +11,6 @@ documents after it.
 from __future__ import annotations
 
 import copy
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -41,9 +40,6 @@ MAX_DEPTH = 200
 
 _DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
 _CORE = "tag:yaml.org,2002:"
-#: What json and the YAML loader read differently: surrogate escapes (json pairs them, YAML does not) and
-#: the line breaks YAML 1.1 folds inside quotes (NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR).
-_YAML_ONLY = re.compile(r"\\u[dD][89a-fA-F]|[\x85\u2028\u2029]")
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _OCT = re.compile(r"0o[0-7]+\Z")
 _HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
@@ -89,55 +85,6 @@ def load_stream(text: str, first_line: int = 1) -> Stream:
         if problem is not None and error is None:
             error = problem
     return Stream(tuple(documents), error)
-
-
-def load_json(text: str) -> Stream:
-    """JSON that the YAML parser refused (tabs, for instance): values without lines beyond line 1."""
-    try:
-        value = json.loads(text, object_pairs_hook=_unique_pairs)
-    except _Problem as problem:
-        return Stream((), YamlError(problem.reason, None))
-    except (ValueError, RecursionError) as exc:
-        line = getattr(exc, "lineno", None)
-        message = getattr(exc, "msg", None) or "nesting too deep"
-        return Stream((), YamlError(f"invalid JSON: {message}", line))
-    if value is None:
-        return Stream(())
-    return Stream((Document(value, 1, {}),))
-
-
-def json_values(text: str) -> Stream | None:
-    """``text`` read by the json module, when that gives the values the YAML loader gives: no lines
-    beyond line 1, None when json refuses it or may read it differently (a duplicate key, a ``<<``
-    merge key, ``NaN``/``Infinity``, a surrogate escape or a line break that YAML 1.1 folds). Other JSON
-    is a YAML flow document, so the values agree (the property test in test_yaml_safe holds this)."""
-    if _YAML_ONLY.search(text):
-        return None
-    try:
-        value = json.loads(text, object_pairs_hook=_json_pairs, parse_constant=_refuse_constant)
-    except (_Problem, ValueError, RecursionError):
-        return None
-    return Stream((Document(value, 1, {}),)) if value is not None else Stream(())
-
-
-def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
-    if len(result) != len(pairs) or "<<" in result:
-        raise _Problem("a duplicate or merge key", None)
-    return result
-
-
-def _refuse_constant(name: str) -> Any:
-    raise _Problem(f"{name} is no JSON", None)
-
-
-def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _Problem(f"duplicate key {key!r}", None)
-        result[key] = value
-    return result
 
 
 def _chunks(text: str) -> list[tuple[str, int]]:

@@ -9,15 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exitplan.discover import SourceFile
+from exitplan.kubernetes.json_read import json_values, load_json
 from exitplan.kubernetes.manifests import parse_source
-from exitplan.kubernetes.yaml_safe import (
-    MAX_DEPTH,
-    Stream,
-    YamlError,
-    json_values,
-    load_json,
-    load_stream,
-)
+from exitplan.kubernetes.yaml_safe import MAX_DEPTH, Stream, YamlError, load_stream
 
 
 def test_values_lines_and_document_starts():
