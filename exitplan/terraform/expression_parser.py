@@ -1,6 +1,9 @@
 """Convert tree-sitter HCL expression nodes into the ``Expr`` records of ``expressions``.
 
 ``hcl`` parses files and walks blocks and bodies, and hands each attribute's expression node here.
+
+It runs once per node of every file: each node's ``children`` are read once, and the commonest shape, a
+dotted traversal (``var.a.b``), is read from its text without visiting its name nodes.
 """
 
 from __future__ import annotations
@@ -22,158 +25,167 @@ from .expressions import (
     Traversal,
     TupleExpr,
 )
+from .hcl_nodes import (
+    BOOL_LIT,
+    COLLECTION_VALUE,
+    CONDITIONAL,
+    ELLIPSIS,
+    EXPRESSION,
+    FOR_COND,
+    FOR_EXPR,
+    FOR_INTRO,
+    FOR_OBJECT_EXPR,
+    FUNCTION_ARGUMENTS,
+    FUNCTION_CALL,
+    GET_ATTR,
+    HEREDOC_IDENTIFIER,
+    HEREDOC_START,
+    HEREDOC_TEMPLATE,
+    IDENTIFIER,
+    INDEX,
+    LEGACY_INDEX,
+    LITERAL_VALUE,
+    LPAREN,
+    NULL_LIT,
+    NUMERIC_LIT,
+    OBJECT_ELEM,
+    OPERATION,
+    SPLAT,
+    TEMPLATE_DIRECTIVE,
+    TEMPLATE_EXPR,
+    TEMPLATE_INTERPOLATION,
+    TUPLE,
+    VARIABLE_EXPR,
+    Source,
+    first_child,
+    node_line,
+    node_text,
+    quoted_content,
+    unescape,
+)
 
 #: Guards the recursive conversion against pathologically deep expressions.
 MAX_DEPTH = 200
+_POSTFIX = frozenset({GET_ATTR, INDEX, SPLAT})
+#: A traversal written as plain dotted names; each name is a whole identifier token.
+_DOTTED = re.compile(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*", re.ASCII)
 
 
 class _TooDeep(Exception):
     pass
 
 
-def _child(node: Node | None, node_type: str) -> Node | None:
-    if node is None:
-        return None
-    for child in node.children:
-        if child.type == node_type:
-            return child
-    return None
-
-
-def _text(node: Node, source: bytes) -> str:
-    return source[node.start_byte : node.end_byte].decode("utf-8", "replace")
-
-
-def _line(node: Node) -> int:
-    return node.start_point[0] + 1
-
-
-def _quoted_content(node: Node, source: bytes) -> str:
-    start = node.children[0].end_byte if node.children else node.start_byte
-    end = node.children[-1].start_byte if len(node.children) > 1 else node.end_byte
-    return source[start:end].decode("utf-8", "replace")
-
-
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
-_ESCAPE_RE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)|\$\$\{|%%\{", re.S)
-
-
-def _unescape(raw: str, backslashes: bool = True) -> str:
-    def replace(match: re.Match) -> str:
-        whole = match.group(0)
-        if whole == "$${":
-            return "${"
-        if whole == "%%{":
-            return "%{"
-        if not backslashes:
-            return whole
-        code = match.group(1)
-        if code[0] in "uU" and len(code) > 1:
-            return chr(int(code[1:], 16))
-        return _ESCAPES.get(code, whole)
-
-    return _ESCAPE_RE.sub(replace, raw)
-
-
-_POSTFIX = frozenset({"get_attr", "index", "splat"})
-
-
-def _expression(node: Node | None, source: bytes, depth: int) -> Expr:
+def _expression(node: Node | None, source: str | Source, depth: int) -> Expr:
     if node is None:
         return Opaque((), "", 1)
     if depth > MAX_DEPTH:
         raise _TooDeep()
-    if node.type != "expression":
-        return _sequence([node], source, depth)
-    children = list(node.children)
-    if children and children[0].type == "(":
+    if node.kind_id != EXPRESSION:
+        return _term(node, source, depth + 1)
+    children = node.children
+    if len(children) == 1:
+        return _term(children[0], source, depth + 1)
+    if children[0].kind_id == VARIABLE_EXPR:
+        text = source[node.start_byte : node.end_byte]
+        if _DOTTED.fullmatch(text):  # ``var.a.b``: only get_attr steps, nothing between dot and name
+            names = text.split(".")
+            if len(names) == len(children):
+                steps = tuple([("attr", name) for name in names[1:]])
+                return Traversal(names[0], None, steps, text, node_line(node))
+    if children and children[0].kind_id == LPAREN:
         inner = _expression(children[1], source, depth + 1)
-        rest = [c for c in children[2:] if c.type in _POSTFIX]
-        return _with_postfix(inner, rest, node, source, depth)
+        rest = [c for c in children[2:] if c.kind_id in _POSTFIX]
+        return _with_postfix(inner, rest, node_text(node, source), source, depth) if rest else inner
     return _sequence(children, source, depth)
 
 
-def _sequence(nodes: list[Node], source: bytes, depth: int) -> Expr:
+def _sequence(nodes: list[Node], source: str | Source, depth: int) -> Expr:
     """A term followed by get_attr/index/splat nodes."""
-    term, rest = nodes[0], [n for n in nodes[1:] if n.type in _POSTFIX]
-    base = _term(term, source, depth + 1)
+    term = nodes[0]
+    rest = [n for n in nodes[1:] if n.kind_id in _POSTFIX]
     if not rest:
-        return base
-    whole_text = source[term.start_byte : rest[-1].end_byte].decode("utf-8", "replace")
-    return _with_postfix(base, rest, term, source, depth, whole_text)
+        return _term(term, source, depth + 1)
+    text = source[term.start_byte : rest[-1].end_byte]
+    if term.kind_id == VARIABLE_EXPR:  # the common ``var.name``: no Traversal for the bare root
+        root = node_text(term, source)
+        return Traversal(root, None, _steps(rest, source, depth), text, node_line(term))
+    return _with_postfix(_term(term, source, depth + 1), rest, text, source, depth)
 
 
-def _with_postfix(
-    base: Expr, rest: list[Node], node: Node, source: bytes, depth: int, text: str = ""
-) -> Expr:
-    if not rest:
-        return base
+def _with_postfix(base: Expr, rest: list[Node], text: str, source: str | Source, depth: int) -> Expr:
+    if isinstance(base, Traversal) and base.source is None and not base.steps:
+        return Traversal(base.root, None, _steps(rest, source, depth), text, base.line)
+    return Traversal(None, base, _steps(rest, source, depth), text, base.line)
+
+
+def _steps(rest: list[Node], source: str | Source, depth: int) -> tuple:
     steps: list = []
     for postfix in rest:
         _postfix_steps(postfix, source, depth, steps)
-    text = text or _text(node, source)
-    if isinstance(base, Traversal) and base.source is None and not base.steps:
-        return Traversal(base.root, None, tuple(steps), text, base.line)
-    return Traversal(None, base, tuple(steps), text, base.line)
+    return tuple(steps)
 
 
-def _postfix_steps(node: Node, source: bytes, depth: int, steps: list) -> None:
-    if node.type == "get_attr":
-        steps.append(("attr", _text(_child(node, "identifier"), source)))
-    elif node.type == "index":
+def _postfix_steps(node: Node, source: str | Source, depth: int, steps: list) -> None:
+    kind = node.kind_id
+    if kind == GET_ATTR:
+        name = node.children[-1]  # "." then the name (comments between them are children too)
+        steps.append(("attr", node_text(name, source)))
+    elif kind == INDEX:
         inner = node.named_children[0] if node.named_children else None
-        if inner is not None and inner.type == "legacy_index":
-            number = _text(inner, source).lstrip(".")
+        if inner is not None and inner.kind_id == LEGACY_INDEX:
+            number = node_text(inner, source).lstrip(".")
             value = int(number) if number.isdigit() else number
-            steps.append(("index", Literal(value, number, _line(inner))))
+            steps.append(("index", Literal(value, number, node_line(inner))))
         elif inner is not None:
-            steps.append(("index", _expression(_child(inner, "expression"), source, depth + 1)))
-    elif node.type == "splat":
+            steps.append(("index", _expression(first_child(inner, EXPRESSION), source, depth + 1)))
+    elif kind == SPLAT:
         steps.append(("splat", None))
         for inner in node.named_children:
             for sub in inner.named_children:
                 _postfix_steps(sub, source, depth, steps)
 
 
-def _term(node: Node, source: bytes, depth: int) -> Expr:
-    text, line = _text(node, source), _line(node)
-    kind = node.type
-    if kind == "expression":
+def _term(node: Node, source: str | Source, depth: int) -> Expr:
+    kind = node.kind_id
+    if kind == VARIABLE_EXPR:
+        text = node_text(node, source)
+        return Traversal(text, None, (), text, node_line(node))
+    if kind == EXPRESSION:
         return _expression(node, source, depth + 1)
-    if kind == "variable_expr":
-        return Traversal(text, None, (), text, line)
-    if kind == "literal_value":
+    if kind == LITERAL_VALUE:
         return _literal(node.named_children[0], source)
-    if kind == "template_expr":
+    if kind == TEMPLATE_EXPR:
         return _template(node.named_children[0], source, depth)
-    if kind == "function_call":
+    if kind == FUNCTION_CALL:
         return _call(node, source, depth)
-    if kind == "collection_value":
+    if kind == COLLECTION_VALUE:
         return _collection(node.named_children[0], source, depth)
-    if kind == "for_expr":
+    if kind == FOR_EXPR:
         return _for(node.named_children[0], source, depth)
-    if kind == "conditional":
+    if kind == CONDITIONAL:
         parts = [_expression(c, source, depth + 1) for c in node.named_children]
         if len(parts) == 3:
-            return Conditional(parts[0], parts[1], parts[2], text, line)
-    if kind == "operation":
+            return Conditional(parts[0], parts[1], parts[2], node_text(node, source), node_line(node))
+    if kind == OPERATION:
         return _operation(node.named_children[0], source, depth)
-    return Opaque(tuple(_expression(c, source, depth + 1) for c in _inner_expressions(node)), text, line)
+    inner = tuple(_expression(c, source, depth + 1) for c in _inner_expressions(node))
+    return Opaque(inner, node_text(node, source), node_line(node))
 
 
 def _inner_expressions(node: Node) -> list[Node]:
     found: list[Node] = []
     for child in node.named_children:
-        if child.type == "expression":
+        if child.kind_id == EXPRESSION:
             found.append(child)
         else:
             found.extend(_inner_expressions(child))
     return found
 
 
-def _literal(node: Node, source: bytes) -> Literal:
-    text, line = _text(node, source), _line(node)
-    if node.type == "numeric_lit":
+def _literal(node: Node, source: str | Source) -> Literal:
+    text, line = node_text(node, source), node_line(node)
+    kind = node.kind_id
+    if kind == NUMERIC_LIT:
         try:
             number: float = float(text)
         except ValueError:
@@ -183,15 +195,14 @@ def _literal(node: Node, source: bytes) -> Literal:
             text,
             line,
         )
-    if node.type == "bool_lit":
+    if kind == BOOL_LIT:
         return Literal(text == "true", text, line)
-    if node.type == "null_lit":
+    if kind == NULL_LIT:
         return Literal(None, text, line)
-    return Literal(_unescape(_quoted_content(node, source)), text, line)
+    return Literal(unescape(quoted_content(node, source)), text, line)
 
 
-def _operation(node: Node, source: bytes, depth: int) -> Expr:
-    text, line = _text(node, source), _line(node)
+def _operation(node: Node, source: str | Source, depth: int) -> Expr:
     groups: list[list[Node]] = [[]]
     operator = ""
     for child in node.children:
@@ -202,34 +213,31 @@ def _operation(node: Node, source: bytes, depth: int) -> Expr:
             if groups[-1]:
                 groups.append([])
     operands = tuple(_sequence(group, source, depth + 1) for group in groups if group)
-    return Operation(operator, operands, text, line)
+    return Operation(operator, operands, node_text(node, source), node_line(node))
 
 
-def _call(node: Node, source: bytes, depth: int) -> Call:
-    name = _text(_child(node, "identifier"), source)
-    args_node = _child(node, "function_arguments")
+def _call(node: Node, source: str | Source, depth: int) -> Call:
+    name = node_text(first_child(node, IDENTIFIER), source)
+    args_node = first_child(node, FUNCTION_ARGUMENTS)
     args: tuple = ()
     expand = False
     if args_node is not None:
-        args = tuple(
-            _expression(c, source, depth + 1) for c in args_node.named_children if c.type == "expression"
-        )
-        expand = any(c.type == "ellipsis" for c in args_node.children)
-    return Call(name, args, expand, _text(node, source), _line(node))
+        children = args_node.children
+        args = tuple(_expression(c, source, depth + 1) for c in children if c.kind_id == EXPRESSION)
+        expand = any(c.kind_id == ELLIPSIS for c in children)
+    return Call(name, args, expand, node_text(node, source), node_line(node))
 
 
-def _collection(node: Node, source: bytes, depth: int) -> Expr:
-    text, line = _text(node, source), _line(node)
-    if node.type == "tuple":
-        items = tuple(
-            _expression(c, source, depth + 1) for c in node.named_children if c.type == "expression"
-        )
+def _collection(node: Node, source: str | Source, depth: int) -> Expr:
+    text, line = node_text(node, source), node_line(node)
+    if node.kind_id == TUPLE:
+        items = tuple(_expression(c, source, depth + 1) for c in node.children if c.kind_id == EXPRESSION)
         return TupleExpr(items, text, line)
     items_list = []
-    for elem in node.named_children:
-        if elem.type != "object_elem":
+    for elem in node.children:
+        if elem.kind_id != OBJECT_ELEM:
             continue
-        exprs = [c for c in elem.named_children if c.type == "expression"]
+        exprs = [c for c in elem.children if c.kind_id == EXPRESSION]
         if len(exprs) != 2:
             continue
         key = _expression(exprs[0], source, depth + 1)
@@ -239,16 +247,16 @@ def _collection(node: Node, source: bytes, depth: int) -> Expr:
     return ObjectExpr(tuple(items_list), text, line)
 
 
-def _for(node: Node, source: bytes, depth: int) -> Expr:
-    text, line = _text(node, source), _line(node)
-    intro = _child(node, "for_intro")
-    names = [_text(c, source) for c in intro.named_children if c.type == "identifier"]
-    collection = _expression(_child(intro, "expression"), source, depth + 1)
-    body = [c for c in node.named_children if c.type == "expression"]
-    cond_node = _child(node, "for_cond")
-    condition = _expression(_child(cond_node, "expression"), source, depth + 1) if cond_node else None
+def _for(node: Node, source: str | Source, depth: int) -> Expr:
+    text, line = node_text(node, source), node_line(node)
+    intro = first_child(node, FOR_INTRO)
+    names = [node_text(c, source) for c in intro.children if c.kind_id == IDENTIFIER]
+    collection = _expression(first_child(intro, EXPRESSION), source, depth + 1)
+    body = [c for c in node.children if c.kind_id == EXPRESSION]
+    cond_node = first_child(node, FOR_COND)
+    condition = _expression(first_child(cond_node, EXPRESSION), source, depth + 1) if cond_node else None
     key_var, value_var = (names[0], names[1]) if len(names) > 1 else (None, names[0] if names else "_")
-    if node.type == "for_object_expr" and len(body) >= 2:
+    if node.kind_id == FOR_OBJECT_EXPR and len(body) >= 2:
         return ForExpr(
             key_var,
             value_var,
@@ -256,7 +264,7 @@ def _for(node: Node, source: bytes, depth: int) -> Expr:
             _expression(body[0], source, depth + 1),
             _expression(body[1], source, depth + 1),
             condition,
-            any(c.type == "ellipsis" for c in node.children),
+            any(c.kind_id == ELLIPSIS for c in node.children),
             text,
             line,
         )
@@ -264,20 +272,19 @@ def _for(node: Node, source: bytes, depth: int) -> Expr:
     return ForExpr(key_var, value_var, collection, None, value, condition, False, text, line)
 
 
-def _template(node: Node, source: bytes, depth: int) -> Expr:
-    text, line = _text(node, source), _line(node)
+def _template(node: Node, source: str | Source, depth: int) -> Expr:
+    text, line = node_text(node, source), node_line(node)
     children = node.children
-    if node.type == "heredoc_template":
-        identifiers = [c for c in children if c.type == "heredoc_identifier"]
+    if node.kind_id == HEREDOC_TEMPLATE:
+        identifiers = [c for c in children if c.kind_id == HEREDOC_IDENTIFIER]
         if len(identifiers) < 2:
             return Opaque((), text, line)
-        newline = source.find(b"\n", identifiers[0].end_byte)
+        newline = source.find("\n", identifiers[0].end_byte)
         start = identifiers[0].end_byte if newline < 0 else newline + 1
-        end = source.rfind(b"\n", 0, identifiers[-1].start_byte) + 1
+        end = source.rfind("\n", 0, identifiers[-1].start_byte) + 1
         end = max(start, end)
-        strip = _child(node, "heredoc_start") is not None and "-" in _text(
-            _child(node, "heredoc_start"), source
-        )
+        heredoc_start = first_child(node, HEREDOC_START)
+        strip = heredoc_start is not None and "-" in node_text(heredoc_start, source)
         parts = _template_parts(children, source, start, end, depth, backslashes=False)
         return Template(tuple(_dedent(parts) if strip else parts), text, line)
     start = children[0].end_byte if children else node.start_byte
@@ -286,27 +293,28 @@ def _template(node: Node, source: bytes, depth: int) -> Expr:
 
 
 def _template_parts(
-    children: list[Node], source: bytes, start: int, end: int, depth: int, backslashes: bool
+    children: list[Node], source: str | Source, start: int, end: int, depth: int, backslashes: bool
 ) -> list:
     parts: list = []
     position = start
     for child in children:
-        if child.type not in ("template_interpolation", "template_directive"):
+        kind = child.kind_id
+        if kind != TEMPLATE_INTERPOLATION and kind != TEMPLATE_DIRECTIVE:
             continue
         if child.start_byte < start or child.end_byte > end:
             continue
-        literal = source[position : child.start_byte].decode("utf-8", "replace")
+        literal = source[position : child.start_byte]
         if literal:
-            parts.append(_unescape(literal, backslashes))
-        if child.type == "template_interpolation":
-            parts.append(_expression(_child(child, "expression"), source, depth + 1))
+            parts.append(unescape(literal, backslashes))
+        if kind == TEMPLATE_INTERPOLATION:
+            parts.append(_expression(first_child(child, EXPRESSION), source, depth + 1))
         else:
             inner = tuple(_expression(c, source, depth + 1) for c in _inner_expressions(child))
-            parts.append(Opaque(inner, _text(child, source), _line(child)))
+            parts.append(Opaque(inner, node_text(child, source), node_line(child)))
         position = child.end_byte
-    tail = source[position:end].decode("utf-8", "replace")
+    tail = source[position:end]
     if tail:
-        parts.append(_unescape(tail, backslashes))
+        parts.append(unescape(tail, backslashes))
     return parts
 
 

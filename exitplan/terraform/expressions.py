@@ -16,21 +16,21 @@ class Expr:
     line: int
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class Literal(Expr):
     value: object
     text: str
     line: int
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class Template(Expr):
     parts: tuple  # str | Expr
     text: str
     line: int
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class Traversal(Expr):
     """``root`` (a name) or ``source`` (an expression) followed by steps.
 
@@ -44,7 +44,7 @@ class Traversal(Expr):
     line: int
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class Call(Expr):
     name: str
     args: tuple
@@ -53,21 +53,21 @@ class Call(Expr):
     line: int
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class TupleExpr(Expr):
     items: tuple
     text: str
     line: int
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class ObjectExpr(Expr):
     items: tuple  # (key Expr, value Expr); a bare identifier key is a Literal string
     text: str
     line: int
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class ForExpr(Expr):
     key_var: str | None
     value_var: str
@@ -80,7 +80,7 @@ class ForExpr(Expr):
     line: int
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class Conditional(Expr):
     condition: Expr
     then: Expr
@@ -89,7 +89,7 @@ class Conditional(Expr):
     line: int
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class Operation(Expr):
     operator: str
     operands: tuple
@@ -97,7 +97,7 @@ class Operation(Expr):
     line: int
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class Opaque(Expr):
     """An expression that is never evaluated (template directives, unknown syntax); ``children`` still
     carry the references inside it."""

@@ -2,7 +2,7 @@
 
 The records are independent of tree-sitter: ``Body`` holds ``Attribute`` and ``Block`` values, and every
 expression becomes a small ``Expr`` tree (``Literal``, ``Template``, ``Traversal``, ``Call``, …, converted
-in ``hcl_expressions``) that the evaluator in ``tf_eval`` walks. A file with syntax errors is parsed again
+in ``expression_parser``) that the evaluator in ``evaluate`` walks. A file with syntax errors is parsed again
 in top-level chunks, so blocks before and after a broken one are still read.
 """
 
@@ -11,18 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import tree_sitter_hcl
-from tree_sitter import Language, Node, Parser
+from tree_sitter import Node, Parser
 
-from .expression_parser import (
-    _child,
-    _expression,
-    _line,
-    _quoted_content,
-    _text,
-    _TooDeep,
-    _unescape,
-)
+from .expression_parser import _expression, _TooDeep
 from .expressions import (
     Call,
     Conditional,
@@ -36,29 +27,61 @@ from .expressions import (
     Traversal,
     TupleExpr,
 )
+from .hcl_nodes import (
+    ATTRIBUTE,
+    BLOCK,
+    BODY,
+    EXPRESSION,
+    IDENTIFIER,
+    LANGUAGE,
+    STRING_LIT,
+    Source,
+    first_child,
+    node_line,
+    node_text,
+    quoted_content,
+    source_of,
+    unescape,
+)
 
-_PARSER = Parser(Language(tree_sitter_hcl.language()))
+_PARSER = Parser(LANGUAGE)
 
 
-@dataclass(frozen=True)
+# Attribute, Block and Body: a file yields dozens of them, and the __init__ dataclasses writes for a frozen
+# class sets each field through object.__setattr__ (three times slower), so theirs fill the instance dict.
+# They stay frozen (assigning a field raises FrozenInstanceError), compared and hashed by value.
+
+
+@dataclass(frozen=True, init=False)
 class Attribute:
     name: str
     expr: Expr
     line: int
 
+    def __init__(self, name: str, expr: Expr, line: int) -> None:
+        self.__dict__.update(name=name, expr=expr, line=line)
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, init=False)
 class Block:
     type: str
     labels: tuple[str, ...]
     body: Body
     line: int
 
+    def __init__(self, type: str, labels: tuple[str, ...], body: Body, line: int) -> None:  # noqa: A002
+        self.__dict__.update(type=type, labels=labels, body=body, line=line)
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, init=False)
 class Body:
     attributes: dict[str, Attribute] = field(default_factory=dict)
     blocks: tuple[Block, ...] = ()
+
+    def __init__(
+        self, attributes: dict[str, Attribute] | None = None, blocks: tuple[Block, ...] = ()
+    ) -> None:
+        self.__dict__.update(attributes={} if attributes is None else attributes, blocks=blocks)
 
     def blocks_of(self, block_type: str) -> list[Block]:
         return [b for b in self.blocks if b.type == block_type]
@@ -73,12 +96,11 @@ class HclFile:
 
 def parse(text: str) -> HclFile:
     """Parse a whole file; on syntax errors, parse top-level chunks one by one and keep the good ones."""
-    source = text.encode("utf-8")
-    tree = _PARSER.parse(source)
-    root = tree.root_node
+    data = text.encode("utf-8")
+    root = _PARSER.parse(data).root_node
     if not root.has_error:
         try:
-            return HclFile(_body(_child(root, "body"), source))
+            return HclFile(_body(first_child(root, BODY), source_of(text, data)))
         except _TooDeep:
             return HclFile(Body(), "expression nested too deeply", 1)
     return _parse_chunks(text)
@@ -96,24 +118,26 @@ def _parse_chunks(text: str) -> HclFile:
     first_error: int | None = None
     for begin, end in zip(starts, [*starts[1:], len(text)], strict=True):
         line_offset = text.count("\n", 0, begin)
-        chunk = ("\n" * line_offset + text[begin:end]).encode("utf-8")
+        chunk_text = "\n" * line_offset + text[begin:end]
+        chunk = chunk_text.encode("utf-8")
         root = _PARSER.parse(chunk).root_node
         if root.has_error:
             error_line = _first_error_line(root)
             if first_error is None or (error_line is not None and error_line < first_error):
                 first_error = error_line
-        body_node = _child(root, "body")
+        body_node = first_child(root, BODY)
         if body_node is None:
             continue
+        source = source_of(chunk_text, chunk)
         for node in body_node.named_children:
             if node.has_error:
                 continue
             try:
-                if node.type == "attribute":
-                    attr = _attribute(node, chunk)
+                if node.kind_id == ATTRIBUTE:
+                    attr = _attribute(node, source)
                     attributes.setdefault(attr.name, attr)
-                elif node.type == "block":
-                    blocks.append(_block(node, chunk))
+                elif node.kind_id == BLOCK:
+                    blocks.append(_block(node, source))
             except _TooDeep:
                 continue
     return HclFile(Body(attributes, tuple(blocks)), "syntax error", first_error or 1)
@@ -136,12 +160,14 @@ def parse_template(text: str, line: int = 1) -> Expr:
         return Literal(text, text, line)
     marker = "EXITPLAN_TEMPLATE_END"
     padding = "\n" * max(0, line - 2)  # the template's first line becomes ``line``
-    source = f"{padding}x = <<{marker}\n{text}\n{marker}\n".encode()
-    root = _PARSER.parse(source).root_node
+    wrapped = f"{padding}x = <<{marker}\n{text}\n{marker}\n"
+    data = wrapped.encode()
+    root = _PARSER.parse(data).root_node
     if root.has_error:
         return Opaque((), text, line)
     try:
-        expr = _expression(_child(_child(_child(root, "body"), "attribute"), "expression"), source, 0)
+        node = first_child(first_child(first_child(root, BODY), ATTRIBUTE), EXPRESSION)
+        expr = _expression(node, source_of(wrapped, data), 0)
     except _TooDeep:
         return Opaque((), text, line)
     if isinstance(expr, Template):
@@ -155,37 +181,45 @@ def parse_template(text: str, line: int = 1) -> Expr:
     return expr
 
 
-def _body(node: Node | None, source: bytes) -> Body:
+def _body(node: Node | None, source: str | Source) -> Body:
     attributes: dict[str, Attribute] = {}
     blocks: list[Block] = []
     if node is None:
         return Body()
-    for child in node.named_children:
-        if child.type == "attribute":
+    for child in node.children:
+        kind = child.kind_id
+        if kind == ATTRIBUTE:
             attr = _attribute(child, source)
             attributes.setdefault(attr.name, attr)
-        elif child.type == "block":
+        elif kind == BLOCK:
             blocks.append(_block(child, source))
     return Body(attributes, tuple(blocks))
 
 
-def _attribute(node: Node, source: bytes) -> Attribute:
-    name = _text(_child(node, "identifier"), source)
-    return Attribute(name, _expression(_child(node, "expression"), source, 0), _line(node))
+def _attribute(node: Node, source: str | Source) -> Attribute:
+    children = node.children  # name, "=", value; comments can sit between them, never around them
+    name, value = children[0], children[-1]
+    if name.kind_id != IDENTIFIER or value.kind_id != EXPRESSION:
+        name, value = first_child(node, IDENTIFIER), first_child(node, EXPRESSION)
+    return Attribute(node_text(name, source), _expression(value, source, 0), node_line(node))
 
 
-def _block(node: Node, source: bytes) -> Block:
+def _block(node: Node, source: str | Source) -> Block:
     block_type = ""
     labels: list[str] = []
+    body = None
     for child in node.children:
-        if child.type == "identifier":
+        kind = child.kind_id
+        if kind == IDENTIFIER:
             if block_type:
-                labels.append(_text(child, source))
+                labels.append(node_text(child, source))
             else:
-                block_type = _text(child, source)
-        elif child.type == "string_lit":
-            labels.append(_unescape(_quoted_content(child, source)))
-    return Block(block_type, tuple(labels), _body(_child(node, "body"), source), _line(node))
+                block_type = node_text(child, source)
+        elif kind == STRING_LIT:
+            labels.append(unescape(quoted_content(child, source)))
+        elif kind == BODY and body is None:
+            body = child
+    return Block(block_type, tuple(labels), _body(body, source), node_line(node))
 
 
 __all__ = [

@@ -112,3 +112,35 @@ def test_very_deep_nesting_is_bounded():
 def test_any_text_parses_without_exception(text):
     result = hcl.parse(text)
     assert isinstance(result.body, hcl.Body)
+
+
+def test_traversal_spelled_with_spaces_comments_indexes_or_hyphens():
+    parsed = hcl.parse(
+        "a = var.net.id\n"
+        "b = var . net /* the id */ . id\n"
+        "c = var.\n  net.id\n"
+        "d = module.x.0.out-put\n"
+        "e = var.net.id[0]\n"
+    )
+    a, b, c, d, e = (parsed.body.attributes[n].expr for n in "abcde")
+    assert (a.root, a.steps, a.text) == ("var", (("attr", "net"), ("attr", "id")), "var.net.id")
+    assert (b.root, b.steps, b.text) == ("var", a.steps, "var . net /* the id */ . id")
+    assert (c.root, c.steps, c.line) == ("var", a.steps, 3)
+    assert [kind for kind, _ in d.steps] == ["attr", "index", "attr"]
+    assert d.steps[1][1].value == 0 and d.steps[2] == ("attr", "out-put")
+    assert e.steps[:2] == a.steps and e.steps[2][0] == "index" and e.text == "var.net.id[0]"
+
+
+def test_non_ascii_text_keeps_values_texts_and_lines():
+    parsed = hcl.parse('# Überblick\nname = "café ${var.größe}"\nx = var.a.b # é\ny = "naïve"\n')
+    name, x, y = (parsed.body.attributes[n] for n in ("name", "x", "y"))
+    assert name.expr.parts[0] == "café " and name.expr.parts[1].text == "var.größe"
+    assert (x.expr.text, x.line, y.expr.value, y.line) == ("var.a.b", 3, "naïve", 4)
+
+
+def test_comment_between_attribute_name_and_value():
+    parsed = hcl.parse("a = # the count\n  1\nb /* why */ = 2\n")
+    assert [(n, a.expr.value, a.line) for n, a in parsed.body.attributes.items()] == [
+        ("a", 1, 1),
+        ("b", 2, 3),
+    ]
