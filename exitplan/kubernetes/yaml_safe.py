@@ -45,6 +45,7 @@ _OCT = re.compile(r"0o[0-7]+\Z")
 _HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_NUMBER_STARTS = frozenset("+-.0123456789")  # every number, .inf and .nan starts with one of these
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
 
@@ -118,18 +119,13 @@ def _only_directives(piece: str) -> bool:
     return True
 
 
-def _events(chunk: str, pure: bool = False) -> Iterator[Any]:
-    """Parser events: from libyaml's C parser when ruamel.yaml.clib is installed (about 18× faster on
-    large bundles), else from the pure-Python parser. Both only tokenise; neither constructs objects."""
-    if pure or CParser is None:
-        yield from YAML(typ="safe", pure=True).parse(chunk)
-        return
-    parser = CParser(chunk)
-    try:
-        while parser.check_event():
-            yield parser.get_event()
-    finally:
-        parser.dispose()
+def _events(chunk: str, pure: bool, parser: Any) -> Iterator[Any]:
+    """Parser events: from libyaml's C parser (``parser``) when ruamel.yaml.clib is installed (about 18×
+    faster on large bundles), else from the pure-Python parser. Both only tokenise; neither constructs
+    objects. The C parser's events are taken as it gives them (None at the end), with no generator."""
+    if pure or parser is None:
+        return iter(YAML(typ="safe", pure=True).parse(chunk))
+    return iter(parser.get_event, None)
 
 
 def _load_chunk(chunk: str, offset: int) -> tuple[list[Document], YamlError | None]:
@@ -151,9 +147,11 @@ def _load_chunk(chunk: str, offset: int) -> tuple[list[Document], YamlError | No
 def _build(chunk: str, offset: int, pure: bool) -> tuple[list[Document], YamlError | None, bool]:
     """The documents, the first problem, and whether the parser refused the text (vs. the builder)."""
     builder = _Builder(offset)
+    parser = CParser(chunk) if CParser is not None and not pure else None
+    feed = builder.feed
     try:
-        for event in _events(chunk, pure):
-            builder.feed(event)
+        for event in _events(chunk, pure, parser):
+            feed(event)
     except _Problem as problem:
         return builder.documents, YamlError(problem.reason, problem.line), False
     except MarkedYAMLError as exc:
@@ -165,6 +163,9 @@ def _build(chunk: str, offset: int, pure: bool) -> tuple[list[Document], YamlErr
     except (YAMLError, RecursionError, ValueError, TypeError, IndexError, AttributeError) as exc:
         # The pure-Python parser has a few corner cases that fail with a plain exception.
         return builder.documents, YamlError(f"invalid YAML: {type(exc).__name__}", None), True
+    finally:
+        if parser is not None:
+            parser.dispose()
     return builder.documents, None, False
 
 
@@ -211,33 +212,41 @@ class _Builder:
         self.root_line = 0
 
     def feed(self, event: Any) -> None:
+        handler = _HANDLERS.get(type(event))
+        if handler is not None:  # stream and document events carry nothing to build
+            handler(self, event)
+
+    def _scalar_event(self, event: ScalarEvent) -> None:
         line = event.start_mark.line + 1 + self.offset
-        if isinstance(event, ScalarEvent):
-            self._count(1, line)
-            value = _scalar(event, line)
-            self._attach(value, 1, event.anchor, line, scalar=True)
-        elif isinstance(event, MappingStartEvent | SequenceStartEvent):
-            self._check_tag(event.tag, line)
-            self._count(1, line)
-            if len(self.stack) >= MAX_DEPTH:
-                raise _Problem(f"nesting deeper than {MAX_DEPTH} levels", line)
-            path = self._child_path(line)
-            if not self.stack:
-                self.root_line = line
-            container: Any = {} if isinstance(event, MappingStartEvent) else []
-            self.stack.append(_Frame(container, path, event.anchor, line))
-        elif isinstance(event, MappingEndEvent | SequenceEndEvent):
-            frame = self.stack.pop()
-            if frame.merges:
-                _merge_keys(frame.container, frame.merges)
-            self._attach(frame.container, frame.size, frame.anchor, frame.line, scalar=False, done=frame)
-        elif isinstance(event, AliasEvent):
-            if event.anchor not in self.anchors:
-                raise _Problem(f"unknown alias *{event.anchor}", line)
-            value, size = self.anchors[event.anchor]
-            self._count(size, line)
-            self._child_path(line)
-            self._attach(copy.deepcopy(value), size, None, line, scalar=False)
+        self._count(1, line)
+        self._attach(_scalar(event, line), 1, event.anchor, line, scalar=True)
+
+    def _start(self, event: MappingStartEvent | SequenceStartEvent) -> None:
+        line = event.start_mark.line + 1 + self.offset
+        self._check_tag(event.tag, line)
+        self._count(1, line)
+        if len(self.stack) >= MAX_DEPTH:
+            raise _Problem(f"nesting deeper than {MAX_DEPTH} levels", line)
+        path = self._child_path(line)
+        if not self.stack:
+            self.root_line = line
+        container: Any = {} if type(event) is MappingStartEvent else []
+        self.stack.append(_Frame(container, path, event.anchor, line))
+
+    def _end(self, event: MappingEndEvent | SequenceEndEvent) -> None:
+        frame = self.stack.pop()
+        if frame.merges:
+            _merge_keys(frame.container, frame.merges)
+        self._attach(frame.container, frame.size, frame.anchor, frame.line, scalar=False, done=frame)
+
+    def _alias(self, event: AliasEvent) -> None:
+        line = event.start_mark.line + 1 + self.offset
+        if event.anchor not in self.anchors:
+            raise _Problem(f"unknown alias *{event.anchor}", line)
+        value, size = self.anchors[event.anchor]
+        self._count(size, line)
+        self._child_path(line)
+        self._attach(copy.deepcopy(value), size, None, line, scalar=False)
 
     def _count(self, size: int, line: int) -> None:
         self.nodes += size
@@ -301,6 +310,17 @@ class _Builder:
         self.nodes = 0
 
 
+#: The builder's step for each kind of event, found by the event's exact class (ruamel has no subclasses).
+_HANDLERS = {
+    ScalarEvent: _Builder._scalar_event,
+    MappingStartEvent: _Builder._start,
+    SequenceStartEvent: _Builder._start,
+    MappingEndEvent: _Builder._end,
+    SequenceEndEvent: _Builder._end,
+    AliasEvent: _Builder._alias,
+}
+
+
 def _merge_keys(container: dict, merges: list[Any]) -> None:
     for merged in merges:
         for source in merged if isinstance(merged, list) else [merged]:
@@ -349,6 +369,8 @@ def _resolve_plain(value: str) -> Any:
         return True
     if value in _FALSE:
         return False
+    if value[0] not in _NUMBER_STARTS:
+        return value
     if _INT.match(value):
         return int(value)
     if _OCT.match(value):
