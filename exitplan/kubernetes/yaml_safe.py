@@ -147,9 +147,10 @@ def _load_chunk(chunk: str, offset: int) -> tuple[list[Document], YamlError | No
 def _build(chunk: str, offset: int, pure: bool) -> tuple[list[Document], YamlError | None, bool]:
     """The documents, the first problem, and whether the parser refused the text (vs. the builder)."""
     builder = _Builder(offset)
-    parser = CParser(chunk) if CParser is not None and not pure else None
+    parser = None
     feed = builder.feed
     try:
+        parser = CParser(chunk) if CParser is not None and not pure else None  # may refuse the text
         for event in _events(chunk, pure, parser):
             feed(event)
     except _Problem as problem:
