@@ -158,11 +158,10 @@ _UNKNOWN_TEXT_CATEGORIES = frozenset({"iam-action"})
 
 def _matches(fact: Fact, catalog: MarkerCatalog) -> Iterator[tuple[MarkerSpec, str]]:
     if fact.place == "unknown":
-        for spec in catalog.value_specs(fact.key):
-            if spec.category in _UNKNOWN_TEXT_CATEGORIES:
-                hit = _value_hit(spec.pattern, fact.key)
-                if hit is not None:
-                    yield spec, hit
+        for spec in catalog.value_specs(fact.key, _UNKNOWN_TEXT_CATEGORIES):
+            hit = _value_hit(spec.pattern, fact.key)
+            if hit is not None:
+                yield spec, hit
         return
     specs = catalog.value_specs(fact.key) if fact.place == "value" else catalog.by_place(fact.place)
     for spec in specs:

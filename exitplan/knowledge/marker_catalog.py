@@ -82,28 +82,34 @@ class MarkerCatalog:
         for spec in self.specs:
             by_place.setdefault(spec.place, []).append(spec)
         object.__setattr__(self, "_by_place", {k: tuple(v) for k, v in by_place.items()})
-        gates = tuple(
-            (spec, needles(spec.pattern) if spec.pattern is not None else None)
-            for spec in by_place.get("value", ())
-        )
-        object.__setattr__(self, "_value_gates", gates)
-        every = bool(gates) and all(spec_needles for _, spec_needles in gates)
-        found = sorted({n for _, spec_needles in gates for n in spec_needles or ()})
-        any_needle = re.compile("|".join(map(re.escape, found))) if every else None
-        object.__setattr__(self, "_any_needle", any_needle)  # a text without one matches no value marker
+        object.__setattr__(self, "_value_gates", {})
 
-    def value_specs(self, text: str) -> tuple[MarkerSpec, ...]:
-        """The value markers that may match somewhere in ``text``: those whose required literal text
-        (``knowledge/regex_needles.py``) is in it. Searching every pattern in every string is slow: most
-        patterns start with a character class, so they try a match at each position."""
-        any_needle = self._any_needle  # type: ignore[attr-defined]
+    def value_specs(self, text: str, categories: frozenset[str] | None = None) -> tuple[MarkerSpec, ...]:
+        """The value markers (of ``categories``, or all) that may match somewhere in ``text``: those whose
+        required literal text (``knowledge/regex_needles.py``) is in it. Searching every pattern in every
+        string is slow: most patterns start with a character class, so they try a match at each position."""
+        any_needle, every_needle, gates = self._value_gate(categories)
         if any_needle is not None and any_needle.search(text) is None:
             return ()
-        return tuple(
-            spec
-            for spec, spec_needles in self._value_gates  # type: ignore[attr-defined]
-            if spec_needles is None or any(needle in text for needle in spec_needles)
-        )
+        present = {needle for needle in every_needle if needle in text}
+        return tuple(spec for spec, needed in gates if needed is None or not present.isdisjoint(needed))
+
+    def _value_gate(self, categories: frozenset[str] | None) -> tuple[re.Pattern[str] | None, tuple, tuple]:
+        """One search for any needle, every needle, and each value marker's needles; per category set
+        asked for (a handful of constants in the code)."""
+        known = self._value_gates  # type: ignore[attr-defined]
+        gate = known.get(categories)
+        if gate is None:
+            gates = tuple(
+                (spec, needles(spec.pattern) if spec.pattern is not None else None)
+                for spec in self.by_place("value")
+                if categories is None or spec.category in categories
+            )
+            every_needle = tuple(sorted({n for _, needed in gates for n in needed or ()}))
+            gated = bool(gates) and all(needed for _, needed in gates)  # a text without one matches none
+            any_needle = re.compile("|".join(map(re.escape, every_needle))) if gated else None
+            gate = known[categories] = (any_needle, every_needle, gates)
+        return gate
 
     def by_place(self, place: str) -> tuple[MarkerSpec, ...]:
         return self._by_place.get(place, ())  # type: ignore[attr-defined]
