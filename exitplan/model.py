@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 #: Replaces every secret value (Kubernetes Secret data, Terraform passwords, sensitive variables).
@@ -134,7 +135,7 @@ class Resource:
     def location(self) -> Location:
         return Location(self.file, self.line)
 
-    @property
+    @cached_property  # asked by many rules and graph steps of every resource
     def is_data_source(self) -> bool:
         """A Terraform ``data`` block: read from the cloud, not created, so it never moves."""
         if self.source != "terraform":

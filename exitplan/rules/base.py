@@ -47,9 +47,12 @@ class RuleContext:
     def markers_of(self, resource: Resource, *categories: str) -> list:
         """The resource's coupling markers in ``categories`` (all when none given) that carry lock-in:
         a marker of lock-in "none" (an OpenStack-native driver) is never a finding."""
+        found = self.markers.get(resource.id)
+        if not found:  # most resources carry none
+            return []
         return [
             m
-            for m in self.markers.get(resource.id, ())
+            for m in found
             if (not categories or m.category in categories) and m.lockin not in ("none", None)
         ]
 
