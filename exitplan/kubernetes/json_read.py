@@ -11,7 +11,8 @@ from .yaml_safe import Document, Stream, YamlError
 
 #: What json and the YAML loader read differently: surrogate escapes (json pairs them, YAML does not) and
 #: the line breaks YAML 1.1 folds inside quotes (NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR).
-_YAML_ONLY = re.compile(r"\\u[dD][89a-fA-F]|[\x85\u2028\u2029]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_YAML_BREAKS = ("\x85", "\u2028", "\u2029")
 
 
 class _Refused(Exception):
@@ -40,8 +41,8 @@ def json_values(text: str) -> Stream | None:
     beyond line 1, None when json refuses it or may read it differently (a duplicate key, a ``<<``
     merge key, ``NaN``/``Infinity``, a surrogate escape or a line break that YAML 1.1 folds). Other JSON
     is a YAML flow document, so the values agree (a property test in test_yaml_safe holds this)."""
-    if _YAML_ONLY.search(text):
-        return None
+    if any(c in text for c in _YAML_BREAKS) or ("\\u" in text and _SURROGATE_ESCAPE.search(text)):
+        return None  # substring tests first: one pattern with a class crawls through a large file
     try:
         value = json.loads(text, object_pairs_hook=_json_pairs, parse_constant=_refuse_constant)
     except (_Refused, ValueError, RecursionError):

@@ -6,7 +6,6 @@ and ``to_resource`` turns the final value into a frozen ``Resource`` with secret
 
 from __future__ import annotations
 
-import copy
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -93,13 +92,23 @@ class Manifest:
 
     def copy(self) -> Manifest:
         return Manifest(
-            copy.deepcopy(self.value),
+            copy_data(self.value),
             self.file,
             self.line,
             dict(self.lines),
             dict(self.origins),
             list(self.former_names),
         )
+
+
+def copy_data(value: Any) -> Any:
+    """A deep copy of parsed data: dicts, lists and scalars only, so no memo is needed (about three times
+    faster than ``copy.deepcopy``). Parts that appear twice come out as two copies, as aliases do."""
+    if isinstance(value, dict):
+        return {key: copy_data(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [copy_data(item) for item in value]
+    return value
 
 
 @dataclass(frozen=True)
