@@ -37,10 +37,13 @@ Steps = list  # [("attr", name) | ("index", Expr) | ("splat", None)]
 class ResourceArguments:
     """The resources and data sources of one module instance, as values references can read."""
 
-    def __init__(self, resources: Mapping[str, Any], steps: tuple = (), prefix: str = "") -> None:
+    def __init__(
+        self, resources: Mapping[str, Any], steps: tuple = (), prefix: str = "", base_prefix: str = ""
+    ) -> None:
         self.resources = resources  # address → tf_modules.Declared
         self.steps = steps  # the module instance's steps (tf_instances.Step), for instance addresses
         self.prefix = prefix  # its address prefix: ``module.a["k"].``
+        self.base_prefix = base_prefix  # the same without instance keys: ``module.a.``
         self._values: dict[tuple, Any] = {}
         self._expansions: dict[str, dict[Any, dict] | None] = {}
         self._busy: set[tuple] = set()
@@ -151,6 +154,7 @@ class InstanceObject(LazyObject):
         self.steps = owner.steps
         self.address = declared.address  # inside its module instance
         self.text = owner.prefix + declared.address + instance_key(key)
+        self.base = owner.base_prefix + declared.address  # the key-less address of the resource
 
     def attribute(self, name: str) -> Any:
         return self.owner._read(

@@ -56,31 +56,26 @@ class Evaluator:
         self.steps += 1
         if self.steps > MAX_STEPS:
             raise _OutOfBudget()
-        if isinstance(expr, Literal):
+        kind = type(expr)
+        if kind is Literal:
             return expr.value
-        if isinstance(expr, Template):
-            return self._template(expr, scope)
-        if isinstance(expr, Traversal):
-            return self._traversal(expr, scope)
-        if isinstance(expr, Call):
-            return self._call(expr, scope)
-        if isinstance(expr, TupleExpr):
-            return [self._eval(item, scope) for item in expr.items]
-        if isinstance(expr, ObjectExpr):
-            return self._object(expr, scope)
-        if isinstance(expr, ForExpr):
-            return self._for(expr, scope)
-        if isinstance(expr, Conditional):
-            condition = self._eval(expr.condition, scope)
-            if condition is SECRET:
-                return SECRET
-            condition = as_bool(condition)
-            if condition is None:
-                return Unknown(expr.text)
-            return self._eval(expr.then if condition else expr.otherwise, scope)
-        if isinstance(expr, Operation):
-            return self._operation(expr, scope)
-        return Unknown(expr.text)
+        method = _METHODS.get(kind) or _method_for(kind)
+        return method(self, expr, scope) if method is not None else Unknown(expr.text)
+
+    def _tuple(self, expr: TupleExpr, scope: Scope) -> Any:
+        return [self._eval(item, scope) for item in expr.items]
+
+    def _literal(self, expr: Literal, scope: Scope) -> Any:
+        return expr.value
+
+    def _conditional(self, expr: Conditional, scope: Scope) -> Any:
+        condition = self._eval(expr.condition, scope)
+        if condition is SECRET:
+            return SECRET
+        condition = as_bool(condition)
+        if condition is None:
+            return Unknown(expr.text)
+        return self._eval(expr.then if condition else expr.otherwise, scope)
 
     def _template(self, expr: Template, scope: Scope) -> Any:
         """The joined text; when a part is not known, ``Unknown`` of the source text with the known
@@ -265,6 +260,28 @@ class Evaluator:
         return value
 
 
+#: How each kind of expression is evaluated (``Opaque`` and unknown kinds give ``Unknown``).
+_METHODS: dict[type, Callable[[Evaluator, Any, Scope], Any]] = {
+    Literal: Evaluator._literal,
+    Template: Evaluator._template,
+    Traversal: Evaluator._traversal,
+    Call: Evaluator._call,
+    TupleExpr: Evaluator._tuple,
+    ObjectExpr: Evaluator._object,
+    ForExpr: Evaluator._for,
+    Conditional: Evaluator._conditional,
+    Operation: Evaluator._operation,
+}
+
+
+def _method_for(kind: type) -> Callable[[Evaluator, Any, Scope], Any] | None:
+    """The method of a subclass of an expression kind, as ``isinstance`` would pick it."""
+    for base in kind.__mro__[1:]:
+        if base in _METHODS:
+            return _METHODS[base]
+    return None
+
+
 _MISSING = object()
 
 
@@ -287,9 +304,11 @@ def _delimited(original: str, body: str) -> str:
 
 def _index(value: Any, key: Any) -> Any:
     if isinstance(value, dict):
+        if isinstance(key, str):
+            return value.get(key, _MISSING)
         if isinstance(key, int | float) and not isinstance(key, bool):
-            key = to_string(key)
-        return value.get(key, _MISSING) if isinstance(key, str) else _MISSING
+            return value.get(to_string(key), _MISSING)
+        return _MISSING
     if isinstance(value, list):
         if isinstance(key, str) and key.isdigit():
             key = int(key)

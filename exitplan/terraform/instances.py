@@ -111,7 +111,12 @@ class ModuleInstance:
             {},
             self.module_value,
             self.module.directory,
-            resources=ResourceArguments(self.module.resources, self.steps, module_prefix(self.steps)),
+            resources=ResourceArguments(
+                self.module.resources,
+                self.steps,
+                module_prefix(self.steps),
+                module_prefix(self.steps, keep_keys=0),
+            ),
         )
         self.providers = {**self.providers, **self._own_providers()}
 

@@ -63,14 +63,37 @@ class Resolver:
         self.budget = MAX_FOLLOW_STEPS if budget is None else budget
         #: Where the budget ran out: the expression being followed then, as set by ``reading``.
         self.exhausted: str | None = None
-        self.reading = ""
+        #: What is being followed: (file, line, resource address, argument, traversal text); made into
+        #: text only when the budget runs out.
+        self.reading: tuple[str, int, str, str, str] | None = None
         self._memo: dict[tuple, frozenset[Target]] = {}
         self._path: dict[tuple, int] = {}  # names being followed → their depth on the current path
         self._low = _NO_CUT
         self._traversals: dict[tuple[Expr, frozenset[str]], list[Traversal]] = {}
         self.switches: dict[tuple[int, int, int], tuple[Any, Any, frozenset[str]]] = {}  # conditions.py
-        self._objects: dict[int, tuple[Any, dict[str, list[InstanceObject]]]] = {}
+        self._objects: dict[int, tuple[Any, dict[str, set[str]]]] = {}
         self._containers: dict[int, tuple[Any, list[InstanceObject], int]] = {}
+        #: One Reference per distinct (target, via, line, kind) of the configuration: the instances of
+        #: a resource and the resources of a module's instances repeat most of theirs.
+        self._references: dict[tuple[str, str, int, str], Reference] = {}
+        self._addresses: dict[tuple[frozenset[Target], ModuleInstance], list[tuple[str, str]]] = {}
+
+    def addresses(self, targets: frozenset[Target], instance: ModuleInstance) -> list[tuple[str, str]]:
+        """(address seen from ``instance``, kind) of each target: the same followed names are met by
+        many resources and instances of one module instance."""
+        key = (targets, instance)
+        found = self._addresses.get(key)
+        if found is None:
+            found = self._addresses[key] = [
+                (target_address(target, instance.steps), target[2]) for target in targets
+            ]
+        return found
+
+    def reference(self, fields: tuple[str, str, int, str]) -> Reference:
+        found = self._references.get(fields)
+        if found is None:
+            found = self._references[fields] = Reference(*fields)
+        return found
 
     def traversals(self, expr: Expr, bound: frozenset[str] = frozenset()) -> list[Traversal]:
         """``traversals(expr, bound)``, computed once per expression."""
@@ -80,21 +103,22 @@ class Resolver:
             found = self._traversals[key] = traversals(expr, bound)
         return found
 
-    def instance_objects(self, value: Any) -> dict[str, list[InstanceObject]]:
-        """The resource instances in ``value`` by key-less address, worked out once per value (the
-        ``each.value`` every instance of a ``for_each`` over a module's instances shares)."""
+    def instance_objects(self, value: Any) -> dict[str, set[str]]:
+        """The addresses of the resource instances in ``value`` by key-less address, worked out once per
+        value (the ``each.value`` every instance of a ``for_each`` over a module's instances shares)."""
         cached = self._objects.get(id(value))
         if cached is None or cached[0] is not value:
-            by_base: dict[str, list[InstanceObject]] = {}
+            by_base: dict[str, set[str]] = {}
             for item in _instance_objects(value, self._containers):
-                by_base.setdefault(module_prefix(item.steps, keep_keys=0) + item.address, []).append(item)
+                by_base.setdefault(item.base, set()).add(item.text)
             cached = self._objects[id(value)] = (value, by_base)
         return cached[1]
 
     def follow(self, traversal: Traversal, instance: ModuleInstance) -> frozenset[Target]:
-        root, first = traversal.root, _attr_name(traversal, 0)
-        if root is None or root in _NEVER_TARGETS or first is None:
+        root, steps = traversal.root, traversal.steps
+        if root is None or root in _NEVER_TARGETS or not steps or steps[0][0] != "attr":
             return _NOTHING
+        first = steps[0][1]
         if self.depth > MAX_FOLLOW_DEPTH:
             self._low = _ALWAYS_CUT
             return _NOTHING
@@ -108,7 +132,7 @@ class Resolver:
         if found is not None:
             return found
         if (self.exhausted is not None or self.steps >= self.budget) and root in _FOLLOWED:
-            self.exhausted = self.exhausted or self.reading or traversal.text
+            self.exhausted = self.exhausted or self._reading_text() or traversal.text
             self._low = _ALWAYS_CUT
             return _NOTHING
         self.steps += 1
@@ -127,6 +151,12 @@ class Resolver:
         else:
             self._low = min(outer_low, low)
         return found
+
+    def _reading_text(self) -> str | None:
+        if self.reading is None:
+            return None
+        file, line, address, via, text = self.reading
+        return f"{file}:{line}: {address}.{via} = {text}"
 
     def _detail(self, traversal: Traversal, instance: ModuleInstance, root: str, first: str) -> str | None:
         """What besides the name decides the result: the output of ``module.m.out`` (None for the whole
@@ -218,8 +248,10 @@ def resolver_for(instance: ModuleInstance) -> Resolver:
 
 def target_address(target: Target, own_steps: tuple[Step, ...]) -> str:
     steps, address, _ = target
-    shared = 0
-    while shared < min(len(steps), len(own_steps)) and steps[shared] == own_steps[shared]:
+    if steps == own_steps:
+        return module_prefix(steps) + address
+    shared, limit = 0, min(len(steps), len(own_steps))
+    while shared < limit and steps[shared] == own_steps[shared]:
         shared += 1
     return module_prefix(steps, keep_keys=shared) + address
 
@@ -235,10 +267,9 @@ def resource_references(
     each = each if isinstance(each, dict) else {}
 
     def add(targets: set[Target], via: str, line: int, kind: str | None = None) -> None:
-        for target in targets:
-            address = target_address(target, instance.steps)
+        for address, target_kind in resolver.addresses(frozenset(targets), instance):
             if address != own_address:
-                found.add((address, via, line, kind or target[2]))
+                found.add((address, via, line, kind or target_kind))
 
     def add_for_each(targets: set[Target], line: int) -> None:
         """The instances ``each.value`` holds stand for the resources ``for_each`` names."""
@@ -248,21 +279,21 @@ def resource_references(
             mine = by_base.get(module_prefix(steps, keep_keys=0) + address, ())
             if not mine:
                 add({target}, "for_each", line)
-            for item in mine:
-                found.add((item.text, "for_each", line, kind))
+            found.update((text, "for_each", line, kind) for text in mine)
 
     def walk(body: Body, path: tuple[str, ...], bound: frozenset[str]) -> None:
         for attr in body.attributes.values():
-            via = ".".join((*path, attr.name))
             if attr.name == "depends_on" and not path:
                 _depends_on(attr.expr, instance, resolver, add)
                 continue
-            for traversal in resolver.traversals(attr.expr, bound):
+            found_traversals = resolver.traversals(attr.expr, bound)
+            via = ".".join((*path, attr.name)) if found_traversals else ""
+            for traversal in found_traversals:
                 if traversal.root == "each" and each:
                     for item in _instance_objects(_along(each, traversal.steps), resolver._containers):
                         found.add((item.text, via, traversal.line, _kind(item, instance.steps)))
                     continue
-                resolver.reading = f"{declared.file}:{traversal.line}: {own_address}.{via} = {traversal.text}"
+                resolver.reading = (declared.file, traversal.line, own_address, via, traversal.text)
                 targets = resolver.follow(traversal, instance)
                 if attr.name == "for_each" and not path and each:
                     add_for_each(targets, traversal.line)
@@ -272,7 +303,7 @@ def resource_references(
             _walk_block(block, path, bound, walk)
 
     walk(declared.block.body, (), frozenset())
-    return tuple(Reference(*fields) for fields in sorted(found))
+    return tuple(resolver.reference(fields) for fields in sorted(found))
 
 
 def _kind(item: InstanceObject, own_steps: tuple[Step, ...]) -> str:

@@ -61,7 +61,10 @@ class Scope:
     resources: Any = None
 
     def bind(self, **iterators: Any) -> Scope:
-        """A scope that shares variables, locals and their cache, with more iterator names bound."""
+        """A scope that shares variables, locals and their cache, with more iterator names bound (this
+        scope itself when none are: nothing changes a scope's names once it is made)."""
+        if not iterators:
+            return self
         return Scope(
             self.variables,
             self.locals,
