@@ -16,7 +16,7 @@ so ``for_each = aws_ecr_repository.service`` has that resource's keys, ``each.va
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..model import Unknown
@@ -31,7 +31,7 @@ from .scope import SECRET, LazyObject, Scope
 META_ARGUMENTS = frozenset({"count", "for_each", "provider", "depends_on"})
 META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection", "dynamic"})
 
-Steps = list  # [("attr", name) | ("index", Expr) | ("splat", None)]
+Steps = Sequence  # [("attr", name) | ("index", Expr) | ("splat", None)]
 
 
 class ResourceArguments:
@@ -57,21 +57,20 @@ class ResourceArguments:
         declared = self.resources.get(address) if address else None
         if declared is None:
             return None
-        unknown = Unknown(expr.text), []
-        instances = self._instances(evaluator, address, declared.block.body, scope.plain())
+        instances = self._instances(evaluator, address, declared.block.body, scope)
         if instances is None:
-            return unknown
+            return _unknown(expr)
         attributes = declared.block.body.attributes
         repeated = "count" in attributes or "for_each" in attributes
         if rest and rest[0][0] == "splat":
             if "for_each" in attributes:
-                return unknown
+                return _unknown(expr)
             values = [
                 self._read(evaluator, declared, key, binding, rest[1:2], scope)
                 for key, binding in instances.items()
             ]
             if any(isinstance(v, Unknown) for v in values):
-                return unknown
+                return _unknown(expr)
             return values, [("splat", None), *rest[2:]]
         key = None
         if repeated:
@@ -79,16 +78,16 @@ class ResourceArguments:
                 objects = {k: self._object(evaluator, declared, k, b, scope) for k, b in instances.items()}
                 return (list(objects.values()) if "count" in attributes else objects), []
             if rest[0][0] != "index":
-                return unknown
+                return _unknown(expr)
             key = _key(evaluator.within(rest[0][1], scope), "count" in attributes)
             rest = rest[1:]
             if key is None or key not in instances:
-                return unknown
+                return _unknown(expr)
         if not rest:
             return self._object(evaluator, declared, key, instances[key], scope), []
         value = self._read(evaluator, declared, key, instances[key], rest[:1], scope)
         if isinstance(value, Unknown):
-            return unknown
+            return _unknown(expr)
         return value, rest[1:]
 
     def _object(
@@ -96,7 +95,7 @@ class ResourceArguments:
     ) -> InstanceObject:
         return InstanceObject(self, evaluator, declared, key, binding, scope.plain())
 
-    def _instances(self, evaluator: Evaluator, address: str, body: Body, plain: Scope) -> dict | None:
+    def _instances(self, evaluator: Evaluator, address: str, body: Body, scope: Scope) -> dict | None:
         if address in self._expansions:
             return self._expansions[address]
         marker = (address, "#instances")
@@ -104,7 +103,7 @@ class ResourceArguments:
             return None
         self._busy.add(marker)
         try:
-            expansion = expand(body, plain, evaluator.within)
+            expansion = expand(body, scope.plain(), evaluator.within)
         finally:
             self._busy.discard(marker)
         found = dict(expansion) if expansion is not None else None
@@ -169,6 +168,10 @@ class InstanceObject(LazyObject):
 
     def __repr__(self) -> str:
         return f"InstanceObject({self.text})"
+
+
+def _unknown(expr: Traversal) -> tuple[Unknown, Steps]:
+    return Unknown(expr.text), []
 
 
 def _address(root: str | None, steps: Steps) -> tuple[str | None, Steps]:

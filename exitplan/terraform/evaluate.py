@@ -7,7 +7,7 @@ a step budget per top-level expression and a depth limit on chains of locals and
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..model import Unknown
@@ -186,20 +186,20 @@ class Evaluator:
             return Unknown(expr.text)
 
     def _traversal(self, expr: Traversal, scope: Scope) -> Any:
-        steps = list(expr.steps)
         if expr.source is not None:
-            value = self._eval(expr.source, scope)
+            value, steps = self._eval(expr.source, scope), expr.steps
         else:
-            value, steps = self._root(expr, steps, scope)
+            value, steps = self._root(expr, expr.steps, scope)
         return self._apply_steps(value, steps, expr, scope)
 
-    def _root(self, expr: Traversal, steps: list, scope: Scope) -> tuple[Any, list]:
+    def _root(self, expr: Traversal, steps: Sequence, scope: Scope) -> tuple[Any, Sequence]:
         root = expr.root
         if root in scope.iterators:
             return scope.iterators[root], steps
         first = steps[0][1] if steps and steps[0][0] == "attr" else None
         if root == "var" and first is not None:
-            return scope.variables.get(first, Unknown(f"var.{first}")), steps[1:]
+            value = scope.variables.get(first, _MISSING)
+            return (Unknown(f"var.{first}") if value is _MISSING else value), steps[1:]
         if root == "local" and first is not None:
             return self._local(first, scope), steps[1:]
         if root == "module" and first is not None and scope.module_value is not None:
@@ -236,7 +236,7 @@ class Evaluator:
         scope.local_cache[name] = value
         return value
 
-    def _apply_steps(self, value: Any, steps: list, expr: Traversal, scope: Scope) -> Any:
+    def _apply_steps(self, value: Any, steps: Sequence, expr: Traversal, scope: Scope) -> Any:
         for position, (kind, argument) in enumerate(steps):
             if value is SECRET:
                 return SECRET

@@ -78,6 +78,8 @@ class Scope:
 
     def plain(self) -> Scope:
         """The same scope without iterator names: the module instance's own."""
+        if not self.iterators:
+            return self
         return Scope(
             self.variables,
             self.locals,
