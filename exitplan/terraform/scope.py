@@ -108,4 +108,13 @@ def contains(value: Any, kind: type | object) -> bool:
 
 
 def is_known(value: Any) -> bool:
-    return not contains(value, Unknown) and not contains(value, SECRET)
+    """True when ``value`` holds neither an ``Unknown`` (a resource instance counts as one) nor ``SECRET``,
+    anywhere inside: ``not contains(value, Unknown) and not contains(value, SECRET)`` in one walk."""
+    if isinstance(value, dict):
+        return all(is_known(v) for v in value.values())
+    if isinstance(value, list):
+        return all(is_known(v) for v in value)
+    return value is not SECRET and not isinstance(value, _NOT_KNOWN)
+
+
+_NOT_KNOWN = (Unknown, LazyObject)
