@@ -115,6 +115,7 @@ class _Walk:
         visited_dirs: set[str] = set()
         for dirpath, dirnames, filenames in os.walk(top, followlinks=True):
             rel = _relative(Path(dirpath), self.root)
+            prefix = "" if rel == "." else f"{rel}/"
             real = os.path.realpath(dirpath)
             if not self.boundary.contains(real):
                 self.inputs.append(
@@ -131,11 +132,14 @@ class _Walk:
             visited_dirs.add(real)
             dirnames[:] = sorted(d for d in dirnames if d not in IGNORED_DIRECTORIES)
             for name in sorted(filenames):
-                self.add(Path(dirpath) / name, explicit=False)
+                if file_format(name) is not None:
+                    self.add(Path(dirpath) / name, False, prefix + name)
 
-    def add(self, path: Path, explicit: bool) -> None:
+    def add(self, path: Path, explicit: bool, rel: str | None = None) -> None:
+        """``rel`` is given for a file of a walked folder, whose real path is known to be inside."""
         fmt = file_format(path.name)
-        rel = _relative(path, self.root)
+        walked = rel is not None
+        rel = _relative(path, self.root) if rel is None else rel
         if fmt is None:
             if explicit:
                 self.inputs.append(InputFile(rel, "unknown", "skipped", "not a Terraform, YAML or JSON file"))
@@ -143,10 +147,11 @@ class _Walk:
         if rel in self.seen:
             return
         self.seen.add(rel)
-        if path.is_symlink() and not path.exists():
+        link = path.is_symlink()
+        if link and not path.exists():
             self.inputs.append(InputFile(rel, fmt, "error", "dangling symbolic link"))
             return
-        if not self.boundary.contains(path):
+        if (link or not walked) and not self.boundary.contains(path):  # a file's real path is its folder's
             self.inputs.append(InputFile(rel, fmt, "skipped", self.boundary.reason("symbolic link that")))
             return
         try:
