@@ -48,6 +48,9 @@ class Context:
     read_text: Callable[[str], str | None] = lambda rel: None
     #: ``helm_release`` blocks of local charts met while walking (``helm_values.ChartRelease``).
     releases: list = field(default_factory=list)
+    #: The traversals of each expression, by expression and bound names (``references.Resolver``); the
+    #: configurations of one scan may share one, since the traversals depend on the expression alone.
+    traversals: dict | None = None
 
 
 def variable_name(expr: Any) -> str | None:

@@ -49,8 +49,11 @@ def load(discovery: Discovery, variables: VariableInputs = NO_INPUTS) -> LoadRes
     configurations: list[Configuration] = []
     resources: list[Resource] = []
     releases: list[ChartRelease] = []
+    traversals: dict = {}  # one memo of traversals per expression for all configurations (Context)
     for root in root_directories(modules):
-        found, note, released = _load_root(root, modules[root], tfvars.get(root, []), downloads, variables)
+        found, note, released = _load_root(
+            root, modules[root], tfvars.get(root, []), downloads, variables, traversals
+        )
         configurations.append(Configuration(root, "terraform", "terraform-root", note))
         resources.extend(found)
         releases.extend(released)
@@ -78,10 +81,16 @@ def _join(directory: str, relative: str) -> str:
 
 
 def _load_root(
-    root: str, module: ModuleDef, tfvars: list[ParsedFile], downloads: Downloads, inputs: VariableInputs
+    root: str,
+    module: ModuleDef,
+    tfvars: list[ParsedFile],
+    downloads: Downloads,
+    inputs: VariableInputs,
+    traversals: dict | None = None,
 ) -> tuple[list[Resource], str | None, list[ChartRelease]]:
     """The configuration's resources, a note when reference following ran out of its budget, and its
-    releases of local charts."""
+    releases of local charts. ``traversals`` remembers the traversals of each expression (see
+    ``Context``)."""
     book = SecretBook()
     evaluator = Evaluator()
 
@@ -91,7 +100,9 @@ def _load_root(
         directory = downloads.registered(root, key_path)
         return downloads.module_at(directory) if directory else None
 
-    context = Context(root, evaluator, resolve, book.remember, read_text=downloads.read_text)
+    context = Context(
+        root, evaluator, resolve, book.remember, read_text=downloads.read_text, traversals=traversals
+    )
     variables, origins = root_variables(module, tfvars, evaluator, book, inputs)
     instance = ModuleInstance(context, module, variables=variables, origins=origins)
     # Each resource is scrubbed of the secret literals met so far, when it is met.

@@ -29,6 +29,7 @@ MAX_FOLLOW_DEPTH = 30
 MAX_FOLLOW_STEPS = 200_000
 _NEVER_TARGETS = frozenset({"each", "count", "self", "path", "terraform"})
 _FOLLOWED = frozenset({"var", "local", "module"})  # past the budget, only resources are still named
+_DETAILED = frozenset({"module", "data"})  # roots whose result depends on more than the first name
 
 Target = tuple[tuple[Step, ...], str, str]  # (module steps, address inside the module, kind)
 _NOTHING: frozenset[Target] = frozenset()
@@ -54,7 +55,7 @@ class Resolver:
     report can say so.
     """
 
-    def __init__(self, budget: int | None = None) -> None:
+    def __init__(self, budget: int | None = None, traversals: dict | None = None) -> None:
         self.depth = 0
         self.steps = 0
         self.budget = MAX_FOLLOW_STEPS if budget is None else budget
@@ -66,7 +67,9 @@ class Resolver:
         self._memo: dict[tuple, frozenset[Target]] = {}
         self._path: dict[tuple, int] = {}  # names being followed → their depth on the current path
         self._low = _NO_CUT
-        self._traversals: dict[tuple[Expr, frozenset[str]], list[Traversal]] = {}
+        self._traversals: dict[tuple[Expr, frozenset[str]], list[Traversal]] = (
+            {} if traversals is None else traversals
+        )
         self.switches: dict[tuple[int, int, int], tuple[Any, Any, frozenset[str]]] = {}  # conditions.py
         self._objects: dict[int, tuple[Any, dict[str, set[str]]]] = {}
         self._containers: dict[int, tuple[Any, list[InstanceObject], int]] = {}
@@ -124,7 +127,8 @@ class Resolver:
         if on_path is not None:
             self._low = min(self._low, on_path)
             return _NOTHING
-        key = (instance, root, first, self._detail(traversal, instance, root, first))
+        detail = self._detail(traversal, instance, root, first) if root in _DETAILED else None
+        key = (instance, root, first, detail)
         found = self._memo.get(key)
         if found is not None:
             return found
@@ -239,7 +243,7 @@ def resolver_for(instance: ModuleInstance) -> Resolver:
     """The configuration's resolver, made on first use."""
     context = instance.context
     if context.resolver is None:
-        context.resolver = Resolver()
+        context.resolver = Resolver(traversals=context.traversals)
     return context.resolver
 
 
