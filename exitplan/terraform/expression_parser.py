@@ -67,12 +67,34 @@ from .hcl_nodes import (
 #: Guards the recursive conversion against pathologically deep expressions.
 MAX_DEPTH = 200
 _POSTFIX = frozenset({GET_ATTR, INDEX, SPLAT})
-#: A traversal written as plain dotted names; each name is a whole identifier token.
+#: A traversal written as plain dotted names (``var.a.b``, ``each``), nothing between a dot and a name.
 _DOTTED = re.compile(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*", re.ASCII)
+_LITERAL_WORDS = frozenset({"true", "false", "null"})
+_PLAIN_STRING = re.compile(r'"[^"\\\n]*"')
+
+
+#: Root and steps of dotted traversals already read: the same few (``var.project.project_id``) recur in
+#: every file of a configuration. Emptied when full; the tuples are immutable, so records share them.
+_DOTTED_SEEN: dict[str, tuple[str, tuple]] = {}
+_DOTTED_SEEN_LIMIT = 20_000
 
 
 class _TooDeep(Exception):
     pass
+
+
+def _dotted(text: str) -> tuple[str, tuple] | None:
+    if not _DOTTED.fullmatch(text):  # before the lookup: hashing a long text costs more than this
+        return None
+    found = _DOTTED_SEEN.get(text)
+    if found is None:
+        names = text.split(".")
+        if names[0] in _LITERAL_WORDS:
+            return None
+        if len(_DOTTED_SEEN) >= _DOTTED_SEEN_LIMIT:
+            _DOTTED_SEEN.clear()
+        found = _DOTTED_SEEN[text] = (names[0], tuple([("attr", name) for name in names[1:]]))
+    return found
 
 
 def _expression(node: Node | None, source: str | Source, depth: int) -> Expr:
@@ -82,16 +104,19 @@ def _expression(node: Node | None, source: str | Source, depth: int) -> Expr:
         raise _TooDeep()
     if node.kind_id != EXPRESSION:
         return _term(node, source, depth + 1)
+    # The two commonest shapes are read from the text: in an error-free tree only a variable_expr and
+    # get_attr steps spell ``var.a.b``, and only a string_lit a quoted string with no escape or template.
+    text = source[node.start_byte : node.end_byte]
+    if text[:1] == '"':
+        if "{" not in text and _PLAIN_STRING.fullmatch(text):
+            return Literal(text[1:-1], text, node_line(node))
+    else:
+        dotted = _dotted(text)
+        if dotted is not None:
+            return Traversal(dotted[0], None, dotted[1], text, node_line(node))
     children = node.children
     if len(children) == 1:
         return _term(children[0], source, depth + 1)
-    if children[0].kind_id == VARIABLE_EXPR:
-        text = source[node.start_byte : node.end_byte]
-        if _DOTTED.fullmatch(text):  # ``var.a.b``: only get_attr steps, nothing between dot and name
-            names = text.split(".")
-            if len(names) == len(children):
-                steps = tuple([("attr", name) for name in names[1:]])
-                return Traversal(names[0], None, steps, text, node_line(node))
     if children and children[0].kind_id == LPAREN:
         inner = _expression(children[1], source, depth + 1)
         rest = [c for c in children[2:] if c.kind_id in _POSTFIX]

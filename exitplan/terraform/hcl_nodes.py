@@ -97,10 +97,8 @@ def node_line(node: Node) -> int:
 
 
 def quoted_content(node: Node, source: str | Source) -> str:
-    children = node.children
-    start = children[0].end_byte if children else node.start_byte
-    end = children[-1].start_byte if len(children) > 1 else node.end_byte
-    return source[start:end]
+    """A ``string_lit``'s text between its quotes (each quote is a one-byte token)."""
+    return source[node.start_byte + 1 : node.end_byte - 1]
 
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}

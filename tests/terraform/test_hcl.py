@@ -144,3 +144,34 @@ def test_comment_between_attribute_name_and_value():
         ("a", 1, 1),
         ("b", 2, 3),
     ]
+
+
+def test_plain_strings_and_strings_with_escapes_or_templates():
+    parsed = hcl.parse('a = "plain"\nb = ""\nc = "x\\"y"\nd = "$${x}"\ne = "${var.x}"\nf = "a ${var.x}"\n')
+    a, b, c, d, e, f = (parsed.body.attributes[n].expr for n in "abcdef")
+    assert [(x.value, x.text) for x in (a, b, c, d)] == [
+        ("plain", '"plain"'),
+        ("", '""'),
+        ('x"y', '"x\\"y"'),
+        ("${x}", '"$${x}"'),
+    ]
+    assert isinstance(e, hcl.Template) and e.parts[0].text == "var.x"
+    assert isinstance(f, hcl.Template) and f.parts[0] == "a "
+
+
+def test_literal_words_are_not_traversals_and_repeated_traversals_stay_apart(monkeypatch):
+    parsed = hcl.parse("t = true\nf = false\nn = null\nk = each.key\n")
+    assert [parsed.body.attributes[n].expr.value for n in "tfn"] == [True, False, None]
+    monkeypatch.setattr("exitplan.terraform.expression_parser._DOTTED_SEEN_LIMIT", 3)
+    names = [f"var.v{i}.id" for i in range(8)]
+    for _ in range(2):
+        parsed = hcl.parse("".join(f"a{i} = {name}\n" for i, name in enumerate(names)))
+        exprs = [parsed.body.attributes[f"a{i}"].expr for i in range(8)]
+        assert [(e.root, e.steps, e.text, e.line) for e in exprs] == [
+            ("var", (("attr", f"v{i}"), ("attr", "id")), names[i], i + 1) for i in range(8)
+        ]
+
+
+def test_block_labels_quoted_empty_escaped_and_bare():
+    parsed = hcl.parse('thing "a\\"b" "" "c d" bare {\n}\n')
+    assert parsed.body.blocks[0].labels == ('a"b', "", "c d", "bare")
