@@ -21,7 +21,7 @@ from ..secrets import is_secret_key
 from .arguments import ResourceArguments
 from .evaluate import Evaluator
 from .expand import UNKNOWN_BINDINGS, expand, instance_key
-from .expressions import Traversal
+from .expressions import Expr, Traversal
 from .hcl import Literal, ObjectExpr
 from .modules import Declared, ModuleDef
 from .scope import SECRET, Scope, is_known
@@ -51,6 +51,14 @@ class Context:
     #: The traversals of each expression, by expression and bound names (``references.Resolver``); the
     #: configurations of one scan may share one, since the traversals depend on the expression alone.
     traversals: dict | None = None
+    #: Variable defaults evaluated (in an empty scope, so the same for every instance of a module).
+    defaults: dict = field(default_factory=dict)
+
+    def default_of(self, expr: Expr) -> Any:
+        """The value of a variable's default expression."""
+        if expr not in self.defaults:
+            self.defaults[expr] = self.evaluator.evaluate(expr, Scope())
+        return self.defaults[expr]
 
 
 def variable_name(expr: Any) -> str | None:
@@ -236,7 +244,7 @@ class ModuleInstance:
             if given is not None:
                 value = evaluator.evaluate(given.expr, call_scope)
             elif variable.default is not None:
-                value = evaluator.evaluate(variable.default, Scope())
+                value = self.context.default_of(variable.default)
             else:
                 value = Unknown(f"var.{name}")
             sensitive = variable.sensitive or is_secret_key(name)
