@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from exitplan.knowledge.marker_catalog import (
     LOCKIN_LEVELS,
@@ -79,8 +79,7 @@ def format_path(path: AttrPath) -> str:
 # --- finding ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Fact:
+class Fact(NamedTuple):  # a tuple: a resource's walk makes one per string, most matching nothing
     """One thing a marker may match: ``key`` is what the place compares, ``value`` what it carries."""
 
     place: str
@@ -89,6 +88,8 @@ class Fact:
     value: str = ""
     spec: str | None = None  # field facts: the marker that asked for this field
     setting: str = ""  # value facts: the name of the setting holding it (env var, ConfigMap or map key)
+    #: value and unknown facts: the value markers that may match the text (``value_specs``)
+    candidates: tuple[MarkerSpec, ...] = ()
 
 
 def find_markers(
@@ -158,13 +159,12 @@ _UNKNOWN_TEXT_CATEGORIES = frozenset({"iam-action"})
 
 def _matches(fact: Fact, catalog: MarkerCatalog) -> Iterator[tuple[MarkerSpec, str]]:
     if fact.place == "unknown":
-        for spec in catalog.value_specs(fact.key, _UNKNOWN_TEXT_CATEGORIES):
+        for spec in fact.candidates:
             hit = _value_hit(spec.pattern, fact.key)
             if hit is not None:
                 yield spec, hit
         return
-    specs = catalog.value_specs(fact.key) if fact.place == "value" else catalog.by_place(fact.place)
-    for spec in specs:
+    for spec in fact.candidates if fact.place == "value" else catalog.by_place(fact.place):
         if spec.key is not None:  # annotation, label, env: exact key or prefix
             hit = fact.key.startswith(spec.key) if spec.prefix else fact.key == spec.key
             if hit and _value_ok(spec, fact):
@@ -252,7 +252,7 @@ def facts(resource: Resource, catalog: MarkerCatalog) -> Iterator[Fact]:
     skip = ("data", "stringData") if resource.source == "kubernetes" and resource.type == "Secret" else ()
     for key, value in attributes.items():
         if key not in skip:
-            yield from _walk(value, (key,), resource, key)
+            yield from _walk(value, (key,), resource, catalog, key)
 
 
 def _kubernetes_facts(resource: Resource) -> Iterator[Fact]:
@@ -288,26 +288,33 @@ def _resolve(node: Any, steps: tuple[str, ...], path: AttrPath) -> Iterator[tupl
         yield from _resolve(node[step], rest, (*path, step))
 
 
-def _walk(node: Any, path: AttrPath, resource: Resource, setting: str = "") -> Iterator[Fact]:
-    """The facts under ``node``; ``setting`` is the nearest key above it (an env entry's ``name``)."""
+def _walk(
+    node: Any, path: AttrPath, resource: Resource, catalog: MarkerCatalog, setting: str = ""
+) -> Iterator[Fact]:
+    """The facts under ``node``; ``setting`` is the nearest key above it (an env entry's ``name``).
+    A string no value marker may match is no value fact."""
     if isinstance(node, str):
         if REDACTED not in node:
             if path[-1] == "image" and _in_container(path):
                 yield Fact("image", path, node)
-            yield Fact("value", path, node, setting=setting)
-    elif isinstance(node, Unknown):
-        if node.expression and REDACTED not in node.expression:
-            yield Fact("unknown", path, _without_comments(node.expression))
+            candidates = catalog.value_specs(node)
+            if candidates:
+                yield Fact("value", path, node, setting=setting, candidates=candidates)
     elif isinstance(node, Mapping):
         yield from _mapping_facts(node, path, resource)
         named = isinstance(path[-1], int) and isinstance(node.get("name"), str)
         for key, item in node.items():
             if not (path[-1] == "annotations" and key in _SKIPPED_ANNOTATIONS):
                 inner = node["name"] if named and key == "value" else str(key)
-                yield from _walk(item, (*path, str(key)), resource, inner)
+                yield from _walk(item, (*path, str(key)), resource, catalog, inner)
     elif isinstance(node, list | tuple):
         for index, item in enumerate(node):
-            yield from _walk(item, (*path, index), resource, setting)
+            yield from _walk(item, (*path, index), resource, catalog, setting)
+    elif isinstance(node, Unknown) and node.expression and REDACTED not in node.expression:
+        text = _without_comments(node.expression)
+        candidates = catalog.value_specs(text, _UNKNOWN_TEXT_CATEGORIES)
+        if candidates:
+            yield Fact("unknown", path, text, candidates=candidates)
 
 
 def _in_container(path: AttrPath) -> bool:
