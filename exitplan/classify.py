@@ -41,7 +41,7 @@ def _classify_one(resource: Resource, catalog: ServiceCatalog) -> Resource:
     else:
         found = catalog.classify_type(resource.type, resource.attributes)
     entry = found.entry
-    return replace(
+    return _with(
         resource,
         cloud=found.cloud,
         service_kind=entry.kind if entry else None,
@@ -50,6 +50,13 @@ def _classify_one(resource: Resource, catalog: ServiceCatalog) -> Resource:
         lockin=entry.lockin if entry else None,
         lockin_reason=entry.reason if entry else None,
     )
+
+
+def _with(resource: Resource, **values: Any) -> Resource:
+    """``resource`` with ``values``: the same record where it has them already (most manifests)."""
+    if all(getattr(resource, name) == value for name, value in values.items()):
+        return resource
+    return replace(resource, **values)
 
 
 def module_inputs(attributes: Mapping[str, Any]) -> dict[str, Any]:
@@ -70,7 +77,7 @@ def _classify_kubernetes(resource: Resource) -> Resource:
         interface = None if shared else "block"
     elif resource.type == "StatefulSet":
         stateful = keeps_volumes(resource)
-    return replace(
+    return _with(
         resource,
         cloud=None,
         service_kind=kind,

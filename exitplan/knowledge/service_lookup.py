@@ -146,14 +146,23 @@ class ServiceCatalog:
         self._prefixes = sorted(prefixes.items(), key=lambda item: -len(item[0]))
         self._by_provider = {name: s for s in self.sections for name in s.providers}
         self._cache: dict[str, tuple[ServiceEntry | None, str | None]] = {}
+        self._sections_of: dict[str, Section | None] = {}
 
     # -- clouds
 
     def section_of(self, type_name: str) -> Section | None:
-        for prefix, section in self._prefixes:
-            if type_name == prefix or (prefix.endswith("_") and type_name.startswith(prefix)):
-                return section
-        return None
+        if type_name in self._sections_of:  # a scan asks once per resource: remembered per type
+            return self._sections_of[type_name]
+        found = next(
+            (
+                section
+                for prefix, section in self._prefixes
+                if type_name == prefix or (prefix.endswith("_") and type_name.startswith(prefix))
+            ),
+            None,
+        )
+        self._sections_of[type_name] = found
+        return found
 
     def cloud_of(self, type_name: str) -> str | None:
         section = self.section_of(type_name)
