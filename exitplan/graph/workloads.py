@@ -140,7 +140,7 @@ def _anchors_ahead(
 
 def group_workloads(graph: nx.DiGraph, roles: Roles | None = None) -> tuple[Workload, ...]:
     roles = roles or load_roles()
-    resources: dict[str, Resource] = {node: graph.nodes[node]["resource"] for node in graph.nodes}
+    resources: dict[str, Resource] = dict(graph.nodes(data="resource"))
     conditional = {rid for rid, r in resources.items() if r.conditional is not None}
     candidates = {rid for rid, r in resources.items() if rid not in conditional and is_anchor(r, roles)}
     anchors = {rid for rid in candidates if not _part_of_another(graph, rid, candidates, resources)}
@@ -148,7 +148,8 @@ def group_workloads(graph: nx.DiGraph, roles: Roles | None = None) -> tuple[Work
     # brings what it needs along; nothing else pulls it in (a StorageClass does not own the CSI add-on).
     part_of = {rid: _whole_of(graph, rid, anchors, resources) for rid in sorted(candidates - anchors)}
     parts = {rid for rid, whole in part_of.items() if whole}
-    platform = {rid for rid, r in resources.items() if rid not in anchors | parts and is_platform(r, roles)}
+    held = anchors | parts
+    platform = {rid for rid, r in resources.items() if rid not in held and is_platform(r, roles)}
     stop = anchors | parts | platform
 
     owners: dict[str, set[str]] = defaultdict(set)

@@ -36,7 +36,9 @@ def test_needles_of_pattern_shapes(pattern, expected):
     assert needles(re.compile(pattern)) == expected
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
 @given(st.data())
 def test_every_match_of_a_value_marker_holds_one_of_its_needles(data):
     pattern = data.draw(st.sampled_from(VALUE_PATTERNS))
