@@ -100,16 +100,22 @@ class ParsedFile:
     input: InputFile
 
 
+#: Each pattern's matches contain one of its needles: ``in`` finds those far faster than ``re`` scans every
+#: file for a pattern that starts with ``\b``, so the pattern runs only where a needle is.
 _HCL1_MARKERS = (
-    (re.compile(r"\$\{[^}\n]*\\\""), 'escaped quotes inside "${…}"'),
-    (re.compile(r"\btype\s*=\s*\"(list|map|string)\""), 'quoted type names (type = "list")'),
-    (re.compile(r"\$\{\s*(list|map)\("), "the list()/map() functions"),
+    (re.compile(r"\$\{[^}\n]*\\\""), ("${",), 'escaped quotes inside "${…}"'),
+    (
+        re.compile(r"\btype\s*=\s*\"(list|map|string)\""),
+        ('"list"', '"map"', '"string"'),
+        'quoted type names (type = "list")',
+    ),
+    (re.compile(r"\$\{\s*(list|map)\("), ("${",), "the list()/map() functions"),
 )
 
 
 def _hcl1_marker(text: str) -> str | None:
-    for pattern, description in _HCL1_MARKERS:
-        if pattern.search(text):
+    for pattern, needles, description in _HCL1_MARKERS:
+        if any(needle in text for needle in needles) and pattern.search(text):
             return description
     return None
 

@@ -580,3 +580,17 @@ def test_for_each_over_a_large_resource_is_bounded(tmp_path):
     (by_name,) = [r for r in result.resources if r.name == "by_name"]
     assert by_name.expanded is False
     assert {r.target for r in by_name.references} == {"aws_ecr_repository.many"}
+
+
+@pytest.mark.parametrize(
+    ("line", "marker"),
+    [
+        ('  name = "${lookup(var.m, \\"k\\")}"', 'escaped quotes inside "${…}"'),
+        ('  type = "map"', 'quoted type names (type = "list")'),
+        ('  default = "${list("a")}"', "the list()/map() functions"),
+    ],
+)
+def test_each_terraform_011_marker_is_named(tmp_path, line, marker):
+    (tmp_path / "main.tf").write_text(f'variable "v" {{\n{line}\n}}\n', encoding="utf-8")
+    (record,) = terraform.load(discover([str(tmp_path)])).inputs
+    assert marker in record.reason and "Terraform 0.11" in record.reason
