@@ -30,7 +30,7 @@ from .knowledge.service_catalog import load_service_catalog
 from .kubernetes import helm_releases, helm_render
 from .kubernetes import loader as kubernetes
 from .markers import Marker, find_markers, load_markers
-from .model import Configuration, Edge, Finding, InputFile, LoadResult, Resource
+from .model import FINDING_ORDER, Configuration, Edge, Finding, InputFile, LoadResult, Resource
 from .rules.base import RuleContext
 from .scoring import (
     WorkloadScore,
@@ -246,7 +246,7 @@ def _scan(
         resources=resources,
         edges=tuple(edges),
         workloads=scores,
-        findings=tuple(sorted(findings)),
+        findings=tuple(sorted(findings, key=FINDING_ORDER)),
         markers=markers,
         coverage=coverage(resources),
         score=estate_score(scores),

@@ -26,7 +26,7 @@ from .config import Config
 from .graph.variants import Variant
 from .graph.workloads import Workload, variants_of
 from .knowledge.data_stores import DataStore
-from .model import Finding, Resource
+from .model import FINDING_ORDER, Finding, Resource
 from .rules import RULES
 from .rules.base import RuleContext
 
@@ -99,7 +99,7 @@ def run_rules(resources: Sequence[Resource], context: RuleContext, config: Confi
     for resource in resources:
         for rule in enabled:
             findings.extend(rule.check(resource, context))
-    return sorted(set(findings))
+    return sorted(set(findings), key=FINDING_ORDER)
 
 
 def mark_conditional(findings: Iterable[Finding], resources: Mapping[str, Resource]) -> list[Finding]:

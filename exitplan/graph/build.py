@@ -9,11 +9,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from operator import attrgetter
 
 import networkx as nx
 
-from ..model import Edge, Resource
+from ..model import Edge, Resource, record_order
 
 _INSTANCE_KEY = re.compile(r"\[[^\]]*\]")
 _LAST_KEY = re.compile(r"\[[^\]]*\]$")
@@ -87,7 +86,7 @@ def terraform_reference_edges(resources: Sequence[Resource], least_only: bool = 
             yield Edge(resource.id, target, kind, via, "explicit", resource.file, line)
 
 
-_EDGE_ORDER = attrgetter("source", "target", "kind", "via", "confidence", "file", "line")
+_EDGE_ORDER = record_order(Edge)
 
 
 def unique_edges(edges: Iterable[Edge]) -> list[Edge]:
