@@ -147,7 +147,9 @@ def score_workloads(
     for workload in workloads:
         everything = [resources[rid] for rid in workload.resources]
         members = [r for r in everything if r.conditional is None]
-        own = tuple(sorted(f for rid in workload.resources for f in by_resource.get(rid, ())))
+        own = tuple(
+            sorted((f for rid in workload.resources for f in by_resource.get(rid, ())), key=FINDING_ORDER)
+        )
         variants = []
         points = 0
         stores: list[DataStore | None] = []
@@ -155,9 +157,6 @@ def score_workloads(
             enabled = [f for rid in variant.resources for f in by_resource.get(rid, ()) if not f.waived]
             active = [f for f in enabled if not f.conditional]
             score = max(0, 100 - deduction(active))
-            part = replace(
-                workload, anchor=variant.anchor, resources=variant.resources, shared=variant.shared
-            )
             stores.append(data_stores.get(variant.anchor) if variant.anchor else None)
             present = [resources[rid] for rid in variant.resources if resources[rid].conditional is None]
             stateful = [r for r in present if r.stateful]
@@ -167,7 +166,7 @@ def score_workloads(
                     variant,
                     score,
                     grade_of(score),
-                    state_class(part, present, stores[-1]),
+                    state_class(variant, present, stores[-1]),
                     tuple(sorted({f.rule for f in active})),
                     max(0, 100 - deduction(enabled)),
                 )
@@ -224,8 +223,10 @@ ARTEFACT_KINDS = frozenset(
 )
 
 
-def state_class(workload: Workload, members: Sequence[Resource], store: DataStore | None = None) -> str:
-    """``owns-state`` when a member of its own is stateful, or its data-store role keeps its data on
+def state_class(
+    workload: Workload | Variant, members: Sequence[Resource], store: DataStore | None = None
+) -> str:
+    """``owns-state`` when a member of its own (not in ``workload.shared``) is stateful, or its data-store role keeps its data on
     persistent storage; ``ephemeral-state`` when it plays a data-store role with its data on ``emptyDir``
     or on no volume; ``depends-on-state`` when a shared member is stateful; ``stateless`` otherwise."""
     shared = set(workload.shared)
