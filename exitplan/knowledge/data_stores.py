@@ -67,6 +67,7 @@ _POD_SPECS = {
     "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
 }
 _IMAGE = re.compile(r"^(?P<repo>[^@]+?)(?::(?P<tag>[^:/@]+))?(?:@.*)?$")
+_IMAGE_WORDS = re.compile(r"[-_.]")
 _STRONG_KINDS = ("port", "env", "data-path")
 _RUN_TO_COMPLETION = frozenset({"Job", "CronJob"})
 
@@ -120,7 +121,8 @@ def _signals(container: Mapping[str, Any], services: Sequence[Resource]) -> _Sig
     image = container.get("image")
     match = _IMAGE.match(image.strip()) if isinstance(image, str) else None
     if match:
-        words.add(match.group("repo").rsplit("/", 1)[-1].lower())
+        repo = match.group("repo").rsplit("/", 1)[-1].lower()
+        words.update((repo, _word_named(repo, container) or ""))
         words.add((match.group("tag") or "").lower().rsplit("-", 1)[-1])
     ports: set[Any] = set()
     listed = [p for p in _items(container.get("ports")) if isinstance(p, Mapping)]
@@ -164,8 +166,11 @@ def _evidence(
         match = _IMAGE.match(image.strip())
         repo = match.group("repo").rsplit("/", 1)[-1].lower() if match else ""
         tag = (match.group("tag") or "").lower() if match else ""
+        word = _word_named(repo, container)
         if repo in role.images:
             add("image", f"image {image}", (*path, "image"))
+        elif word in role.images:
+            add("image", f"image {image} (a word of its name, and the container's name)", (*path, "image"))
         elif tag.rsplit("-", 1)[-1] in role.images and "-" in tag:
             suffix = tag.rsplit("-", 1)[-1]
             add("image", f"image {image} (tag ends in -{suffix})", (*path, "image"))
@@ -203,6 +208,16 @@ def _evidence(
                     add("data-path", f"argument {shown}", (*path, key, arg_index))
                     break
     return found
+
+
+def _word_named(repo: str, container: Mapping[str, Any]) -> str | None:
+    """The container's name when it is one word of a longer image name (container ``influxdb`` running
+    ``heapster-influxdb-amd64``): the image names the store and the container says it is that store.
+    Alone, a word would make ``redis-exporter`` a Redis; its container is not called ``redis``."""
+    name = container.get("name")
+    if not isinstance(name, str) or not name or name.lower() == repo:
+        return None
+    return name.lower() if name.lower() in _IMAGE_WORDS.split(repo) else None
 
 
 def _named_port(container: Mapping[str, Any], role: Role) -> bool:

@@ -248,3 +248,18 @@ def test_recognition_never_raises_on_hand_written_pod_specs(container, volumes):
     )
     store = recognise(resource, [], load_data_stores())
     assert store is None or store.evidence
+
+
+def test_a_store_named_by_one_word_of_its_image_and_by_its_container_is_recognised(workloads):
+    influxdb = workloads["monitoring-influxdb"]
+    assert (influxdb["state"], influxdb["data_store"]["label"]) == ("ephemeral-state", "InfluxDB")
+    assert _evidence(influxdb)[0] == (
+        "image",
+        "image registry.example.com/addons/heapster-influxdb-amd64:v1.1.1"
+        " (a word of its name, and the container's name)",
+        "influxdb.yaml",
+        19,
+    )
+    # an exporter's image names Redis too, but its container is not called redis: a client
+    assert workloads["cache-metrics"]["state"] == "stateless"
+    assert "data_store" not in workloads["cache-metrics"]
