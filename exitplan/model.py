@@ -220,6 +220,8 @@ class Configuration:
     kind: str  # "terraform-root" | "kustomization" | "manifests" | "plan-json" | "helm-chart" | "stdin"
     #: Why a folder of plain manifests is a configuration of its own (split from its tree where objects clash).
     note: str | None = field(default=None, compare=False)
+    #: The kustomizations in the scan that build on this one (a base and its overlays), sorted.
+    included_by: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, order=True)

@@ -22,6 +22,9 @@ class Render:
     roles: dict[str, str] = field(default_factory=dict)  # rel → resource | patch | generator | kustomization
     notes: dict[str, list[str]] = field(default_factory=dict)  # rel → notes for that input's reason
     remote: list[tuple[str, str, int]] = field(default_factory=list)  # (url, kustomization file, line)
+    included: set[str] = field(
+        default_factory=set
+    )  # folders of the kustomizations it builds on, at any depth
 
     def note(self, rel: str, text: str) -> None:
         notes = self.notes.setdefault(rel, [])

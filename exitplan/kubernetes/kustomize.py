@@ -146,6 +146,8 @@ class Kustomizer:
         nested = self.load(directory, render)
         if nested is None:
             render.note(k.file, f"line {line}: no kustomization found in {directory}")
+        else:
+            render.included.add(directory)
         return nested
 
     def _resource(

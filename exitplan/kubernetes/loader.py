@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..boundary import Boundary
 from ..discover import MAX_FILE_BYTES, STDIN, Discovery, SourceFile, file_format
@@ -209,6 +209,7 @@ class _Loader:
 
     def _kustomizations(self, directories: list[str]) -> None:
         kustomizer = Kustomizer(self.read, self.is_dir, self.not_read, self._kustomize_chart)
+        included_by: dict[str, list[str]] = {}
         for directory in directories:
             probe = Render()
             kustomization = kustomizer.load(directory, probe)
@@ -218,6 +219,13 @@ class _Loader:
             render = kustomizer.render(directory)
             self._account(render)
             self._emit(render.manifests, directory, "kustomization")
+            for base in render.included:
+                included_by.setdefault(base, []).append(directory)
+        for base, overlays in included_by.items():
+            if base in self.configurations:
+                self.configurations[base] = replace(
+                    self.configurations[base], included_by=tuple(sorted(overlays))
+                )
 
     def _plain_tree(self, folder: str, files: list[str]) -> None:
         """A tree of plain-manifest folders: one configuration, split where its objects clash."""

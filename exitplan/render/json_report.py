@@ -54,7 +54,15 @@ def report_dict(
             for i in report.inputs
         ],
         "configurations": [
-            _drop_none({"path": c.path, "source": c.source, "kind": c.kind, "note": c.note})
+            _drop_none(
+                {
+                    "path": c.path,
+                    "source": c.source,
+                    "kind": c.kind,
+                    "note": c.note,
+                    "included_by": list(c.included_by) or None,
+                }
+            )
             for c in report.configurations
         ],
         "resources": [

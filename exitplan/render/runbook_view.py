@@ -18,7 +18,7 @@ from ..scoring import WorkloadScore
 from .diagram_view import resource_diagram
 from .optional_view import workload_optional
 from .parts import main_resources as _main_resources
-from .variant_view import grouped_findings, variant_labels, variant_rows
+from .variant_view import deployed_sentence, grouped_findings, summary_labels, variant_rows
 
 #: Weeks of work per effort size, as a range: the basis of the time-to-exit estimate.
 EFFORT_WEEKS = {"S": (1, 2), "M": (2, 4), "L": (4, 8), "XL": (8, 16)}
@@ -48,7 +48,10 @@ def workload_view(report: ScanReport, plan: Plan, score: WorkloadScore, needs, p
         "waived": findings_view(score, waived=True),
         "optional": workload_optional(report, score),
         "variants": variant_rows(score) if len(score.variants) > 1 else [],
-        "variant_labels": ", ".join(variant_labels(score)) if len(score.variants) > 1 else "",
+        "variant_labels": summary_labels(score, _included_by(report)) if len(score.variants) > 1 else "",
+        "variants_deployed": deployed_sentence(score, _included_by(report))
+        if len(score.variants) > 1
+        else "",
         "exposure": score.exposure,
         "diagram": _workload_diagram(report, score),
         "procedures": _steps(report, plan, score, procedures),
@@ -310,3 +313,7 @@ def _resilience(report: ScanReport, score: WorkloadScore) -> dict[str, Any]:
         ),
         "data": sorted(data),
     }
+
+
+def _included_by(report: ScanReport) -> dict[str, tuple[str, ...]]:
+    return {c.path: c.included_by for c in report.configurations if c.included_by}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..scoring import VariantScore, WorkloadScore
@@ -35,6 +35,45 @@ def variant_labels(score: WorkloadScore) -> list[str]:
     paths = [v.variant.configuration for v in score.variants]
     short = [p.rstrip("/").rsplit("/", 1)[-1] or p for p in paths]
     return [s if short.count(s) == 1 else p for s, p in zip(short, paths, strict=True)]
+
+
+def deployed_sentence(score: WorkloadScore, included_by: Mapping[str, Sequence[str]]) -> str:
+    """How many variants are deployed: a kustomize base that other variants build on is what they share,
+    not one more deployment, so it is named apart."""
+    labels, paths, bases = variant_labels(score), _paths(score), _bases(score, included_by)
+    if not bases:
+        return f"This component is deployed in {len(paths)} variants."
+    deployed = [label for i, label in enumerate(labels) if i not in bases]
+    named = ", ".join(f"`{paths[i]}`" for i in bases)
+    base = f"the kustomize base {named}" if len(bases) == 1 else f"the kustomize bases {named}"
+    rows = "its row" if len(bases) == 1 else "their rows"
+    return (
+        f"This component is deployed in {len(deployed)} variants, {_and(deployed)}, built on {base}"
+        f" ({rows}: what they share)."
+    )
+
+
+def summary_labels(score: WorkloadScore, included_by: Mapping[str, Sequence[str]]) -> str:
+    """The variants for the exit plan's table: ``production, staging (on base)``."""
+    labels, bases = variant_labels(score), _bases(score, included_by)
+    deployed = ", ".join(label for i, label in enumerate(labels) if i not in bases)
+    return f"{deployed} (on {_and([labels[i] for i in bases])})" if bases else deployed
+
+
+def _paths(score: WorkloadScore) -> list[str]:
+    return [v.variant.configuration for v in score.variants]
+
+
+def _bases(score: WorkloadScore, included_by: Mapping[str, Sequence[str]]) -> list[int]:
+    """The positions of kustomize bases that other variants of the workload build on, unless every variant
+    is one (then none is set apart)."""
+    paths = _paths(score)
+    bases = [i for i, p in enumerate(paths) if set(included_by.get(p, ())) & set(paths)]
+    return bases if len(bases) < len(paths) else []
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def grouped_findings(report, score: WorkloadScore, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -77,14 +77,17 @@ def test_runbook_lists_the_variants_and_where_each_finding_holds(tmp_path):
     result = CliRunner().invoke(main, ["plan", str(STORE), "--target", "openstack", "--out", str(out)])
     assert result.exit_code == 0, result.output
     runbook = (out / "workloads" / "store-front.md").read_text()
-    assert "This component is deployed in 4 variants." in runbook
+    assert (
+        "This component is deployed in 3 variants, development, production and staging, built on the"
+        " kustomize base `kustomize/base` (its row: what they share)." in runbook
+    )
     assert "| production | `kustomize/overlays/production` | store | 90 (A) | stateless |" in runbook
     (row,) = [line for line in runbook.splitlines() if line.startswith("| EP401")]
     assert "| `Service/store/store-front` | production |" in row
     db = (out / "workloads" / "makeline-db.md").read_text()
     assert "| EP203" in db and "| all |" in db
     plan = (out / "EXIT-PLAN.md").read_text()
-    assert "| store-front | base, development, production, staging | 90 |" in plan
+    assert "| store-front | development, production, staging (on base) | 90 |" in plan
 
 
 def test_two_unrelated_examples_with_a_web_deployment_stay_two_workloads(tmp_path):

@@ -34,6 +34,33 @@ def test_each_kustomization_is_its_own_configuration(result):
     )
 
 
+def test_a_base_names_the_kustomizations_that_build_on_it(result):
+    included_by = {c.path: c.included_by for c in result.configurations}
+    assert included_by == {
+        "base": ("overlays/prod", "overlays/staging"),
+        "overlays/prod": (),
+        "overlays/staging": (),
+    }
+
+
+def test_a_base_reached_through_another_overlay_names_both(tmp_path):
+    deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec: {replicas: 1}\n"
+    files = {
+        "base/kustomization.yaml": "resources: [api.yaml]\n",
+        "base/api.yaml": deployment,
+        "regional/kustomization.yaml": "resources: [../base]\nnamePrefix: eu-\n",
+        "prod/kustomization.yaml": "resources: [../regional]\n",
+        "lab/kustomization.yaml": "resources: [../missing]\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    discovery = discover([str(tmp_path)])
+    loaded = load(discovery, discovery.of_format("yaml", "json"))
+    included_by = {c.path: c.included_by for c in loaded.configurations}
+    assert included_by == {"base": ("prod", "regional"), "lab": (), "prod": (), "regional": ("prod",)}
+
+
 def test_resources_are_emitted_once_per_rendering_kustomization(resources):
     assert set(resources) == {
         "base#Deployment/default/orders",
