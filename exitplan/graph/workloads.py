@@ -299,7 +299,8 @@ def _anchor_name(resource: Resource) -> str:
         # the type with a number (lambda-function-this-10); `worker` keyed "invoices" stays invoices-worker.
         return slug("-".join([modules[-1][0], *parts]))
     if not parts and name in _GENERIC_NAMES:
-        name = f"{resource.type.split('_', 1)[-1]}-{name}"
+        kind = resource.type.split("_", 1)[-1]  # the type says what it is: google_container_cluster
+        name = kind if kind == name or kind.endswith(f"_{name}") else f"{kind}-{name}"
     return slug("-".join([*parts, name]))
 
 

@@ -14,3 +14,10 @@ def test_a_modules_this_is_named_by_the_module_call():
     report = api.scan([str(FIXTURE / "examples" / "runtimes")])
     apps = sorted(s.workload.id for s in report.workloads if s.workload.role == "application")
     assert apps == ["go-lambda-function", "rust-lambda-function"]
+
+
+def test_a_generic_name_the_type_already_says_is_not_said_twice():
+    # cloud-foundation-fabric's module examples gave container-cluster-cluster, cloudfunctions-function-function.
+    report = api.scan([str(FIXTURE.parent / "generic-names")])
+    apps = sorted(s.workload.id for s in report.workloads if s.workload.role == "application")
+    assert apps == ["cloud-run-v2-service-default", "cloudfunctions-function", "container-cluster"]
