@@ -7,7 +7,9 @@
 
 Per size it prints the scan's wall time (`exitplan scan --format json --no-cache`, a fresh process), the
 parse-only floor of the same files (`benchmarks/parse_floor.py`, a fresh process: tree-sitter-hcl over every
-Terraform file, ruamel's C safe loader over every YAML file, nothing else), their ratio, the scan's peak
+Terraform file, ruamel's C safe loader over every YAML file, nothing else), their ratio, the same floor with
+every syntax node visited once from Python (``--walk``: the least a Python reader of the tree pays) and the
+scan's ratio to that, the scan's peak
 memory, and with `--checkov` checkov's time and how many times slower it is than the scan. Wall and CPU
 seconds (user + system, of that process alone) are both printed; the ratios use CPU seconds, which other
 work on the machine does not inflate. Both exitplan and the floor pay Python's start-up, so the ratio
@@ -83,7 +85,7 @@ def main() -> None:
     floor = [sys.executable, str(HERE / "parse_floor.py")]
     header = (
         f"{'size':>6} {'.tf':>5} {'MB':>5} {'scan s':>7} {'cpu s':>6} {'floor s':>7} {'cpu s':>6} "
-        f"{'×floor':>6} {'peak MB':>7}"
+        f"{'×floor':>6} {'walk s':>6} {'×walk':>5} {'peak MB':>7}"
     )
     print(header + (f" {'checkov s':>9} {'cpu s':>6} {'×scan':>6}" if args.checkov else ""))
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="exitplan-bench-"))
@@ -96,10 +98,12 @@ def main() -> None:
             SHAPES[args.shape](estate, size)
             seconds, cpu, peak, code = _best([*exitplan, "-o", os.devnull, str(estate)], args.repeat, env)
             floor_seconds, floor_cpu, _, _ = _best([*floor, str(estate)], args.repeat, env)
+            walk_cpu = _best([*floor, "--walk", str(estate)], args.repeat, env)[1]
             status = "" if code in (0, 1) else f"  (exit {code})"
             line = (
                 f"{size:>6} {_terraform_files(estate):>5} {_size_mb(estate):>5.1f} {seconds:>7.2f} {cpu:>6.2f} "
-                f"{floor_seconds:>7.2f} {floor_cpu:>6.2f} {cpu / floor_cpu:>6.1f} {peak:>7.0f}"
+                f"{floor_seconds:>7.2f} {floor_cpu:>6.2f} {cpu / floor_cpu:>6.1f} {walk_cpu:>6.2f} "
+                f"{cpu / walk_cpu:>5.1f} {peak:>7.0f}"
             )
             if args.checkov:
                 command = [args.checkov, "-d", str(estate), "--quiet", "--compact", "-o", "json"]

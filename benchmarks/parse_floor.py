@@ -1,11 +1,15 @@
 """The parse-only floor of a folder: what tree-sitter-hcl and the YAML loader need to parse its files.
 
     python benchmarks/parse_floor.py PATH…
+    python benchmarks/parse_floor.py --walk PATH…   # and visit every syntax node once from Python
 
 Reads every ``*.tf``, ``*.tofu`` and ``*.tfvars`` file and parses it with tree-sitter-hcl, and every
 ``*.yaml``/``*.yml`` file with ruamel's C safe loader (all documents), and nothing else: no records built,
 nothing evaluated. Prints the files, bytes and seconds inside the process; ``bench.py`` times the whole
 process, as it times ``exitplan scan``.
+
+tree-sitter parses in C and hands nothing to Python; ``--walk`` adds the least any Python program that reads
+the syntax tree pays on top (a cursor visit of every node, no record built), for comparison.
 """
 
 from __future__ import annotations
@@ -22,7 +26,21 @@ TERRAFORM = (".tf", ".tofu", ".tfvars")
 YAML_FILES = (".yaml", ".yml")
 
 
-def floor(root: str) -> tuple[int, int, float]:
+def _visit(tree) -> int:
+    cursor, visited = tree.walk(), 1
+    while True:
+        if cursor.goto_first_child() or cursor.goto_next_sibling():
+            visited += 1
+            continue
+        while cursor.goto_parent():
+            if cursor.goto_next_sibling():
+                visited += 1
+                break
+        else:
+            return visited
+
+
+def floor(root: str, walk: bool = False) -> tuple[int, int, float]:
     parser = Parser(Language(tree_sitter_hcl.language()))
     start = time.perf_counter()
     files = size = 0
@@ -36,7 +54,9 @@ def floor(root: str) -> tuple[int, int, float]:
                 data = handle.read()
             files, size = files + 1, size + len(data)
             if name.endswith(TERRAFORM):
-                parser.parse(data)
+                tree = parser.parse(data)
+                if walk:
+                    _visit(tree)
                 continue
             try:
                 for _ in YAML(typ="safe", pure=False).load_all(data):
@@ -47,6 +67,7 @@ def floor(root: str) -> tuple[int, int, float]:
 
 
 if __name__ == "__main__":
-    for argument in sys.argv[1:]:
-        files, size, seconds = floor(argument)
+    walk = "--walk" in sys.argv[1:]
+    for argument in (a for a in sys.argv[1:] if a != "--walk"):
+        files, size, seconds = floor(argument, walk)
         print(f"{argument}: {files} files, {size / 1e6:.1f} MB, {seconds:.3f} s")
