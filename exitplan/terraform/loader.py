@@ -105,11 +105,13 @@ def _load_root(
     )
     variables, origins = root_variables(module, tfvars, evaluator, book, inputs)
     instance = ModuleInstance(context, module, variables=variables, origins=origins)
-    # Each resource is scrubbed of the secret literals met so far, when it is met.
-    found = [
-        dataclasses.replace(r, attributes=book.scrub(r.attributes)) if book.literals else r
-        for r in _walk(instance, book)
-    ]
+    # Every resource is scrubbed of every secret literal of the configuration, also those met after it.
+    walked = list(_walk(instance, book))
+    found = (
+        [dataclasses.replace(r, attributes=book.scrub(r.attributes)) for r in walked]
+        if book.literals
+        else walked
+    )
     releases = [dataclasses.replace(r, values=book.scrub(dict(r.values))) for r in context.releases]
     note = None
     resolver = context.resolver

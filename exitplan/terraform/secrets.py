@@ -7,6 +7,8 @@ hold it (a connection string built around it, the text of an ``Unknown``).
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Any
 
 from ..model import REDACTED, Unknown
@@ -15,6 +17,9 @@ from .scope import SECRET, LazyObject
 
 #: Shorter literals are too likely to occur by chance to be scrubbed from other text.
 MIN_SCRUB_LENGTH = 4
+#: Literals shorter than this are scrubbed only where they stand as a token of their own: a password
+#: ``admin`` is removed from ``postgres://app:admin@db`` but leaves ``sqladmin.googleapis.com`` alone.
+WHOLE_TOKEN_BELOW = 8
 
 
 class SecretBook:
@@ -82,10 +87,18 @@ class SecretBook:
         return value
 
     def _scrub_text(self, text: str) -> str:
-        for literal in sorted(self.literals, key=len, reverse=True):
+        for literal in sorted(self.literals, key=lambda x: (-len(x), x)):
             if literal in text:
-                text = text.replace(literal, REDACTED)
+                if len(literal) >= WHOLE_TOKEN_BELOW:
+                    text = text.replace(literal, REDACTED)
+                else:
+                    text = _token(literal).sub(REDACTED, text)
         return text
+
+
+@lru_cache(maxsize=256)
+def _token(literal: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(literal)}(?![A-Za-z0-9])")
 
 
 def redact_name_value(item: dict, book: SecretBook) -> None:

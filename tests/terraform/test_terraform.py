@@ -594,3 +594,41 @@ def test_each_terraform_011_marker_is_named(tmp_path, line, marker):
     (tmp_path / "main.tf").write_text(f'variable "v" {{\n{line}\n}}\n', encoding="utf-8")
     (record,) = terraform.load(discover([str(tmp_path)])).inputs
     assert marker in record.reason and "Terraform 0.11" in record.reason
+
+
+def test_a_secret_literal_is_scrubbed_from_resources_met_before_it(tmp_path):
+    # Resources are read in file order: the parameter in a.tf comes before the password in b.tf.
+    (tmp_path / "a.tf").write_text(
+        'resource "aws_ssm_parameter" "dsn" {\n'
+        '  name  = "/app/dsn"\n'
+        '  type  = "String"\n'
+        '  value = "postgres://app:Tr0ub4dor-77@orders.internal:5432/orders"\n'
+        "}\n"
+        'resource "google_project_service" "sql" {\n'
+        '  service = "sqladmin.googleapis.com"\n'
+        "}\n"
+        'resource "aws_ssm_parameter" "login" {\n'
+        '  name  = "/app/login"\n'
+        '  type  = "String"\n'
+        '  value = "user admin at orders"\n'
+        "}\n"
+    )
+    (tmp_path / "b.tf").write_text(
+        'resource "aws_db_instance" "orders" {\n'
+        '  engine   = "postgres"\n'
+        '  username = "app"\n'
+        '  password = "Tr0ub4dor-77"\n'
+        "}\n"
+        'resource "aws_db_instance" "reports" {\n'
+        '  engine   = "postgres"\n'
+        '  password = "admin"\n'
+        "}\n"
+    )
+    result = terraform.load(discover([str(tmp_path)]))
+    assert "Tr0ub4dor-77" not in dump(result)
+    assert resource(result, "aws_ssm_parameter.dsn").get("value") == (
+        f"postgres://app:{REDACTED}@orders.internal:5432/orders"
+    )
+    # a short password is removed where it is a word of its own, not from inside other words
+    assert resource(result, "aws_ssm_parameter.login").get("value") == f"user {REDACTED} at orders"
+    assert resource(result, "google_project_service.sql").get("service") == "sqladmin.googleapis.com"
