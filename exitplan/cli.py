@@ -165,9 +165,6 @@ def _input_problems(report) -> list[str]:
     ]
 
 
-_FREEZE_AT_EXIT: list = []
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="exitplan")
 def main():
@@ -179,8 +176,8 @@ def main():
     # heap is frozen, so the interpreter's last full collection (a second on a corpus of twelve
     # repositories) does not walk what the process is about to give back anyway.
     gc.set_threshold(50_000, 50, 1000)
-    if not _FREEZE_AT_EXIT:
-        _FREEZE_AT_EXIT.append(atexit.register(gc.freeze))
+    atexit.unregister(gc.freeze)  # once, however often main runs in one process
+    atexit.register(gc.freeze)
 
 
 @main.command()
