@@ -5,9 +5,9 @@ Every child runs in its own process group, under ``RLIMIT_AS``, with empty Helm 
 limit per chart; on timeout the whole group is killed. The SDK worker (``helm_worker``) is kept for the
 process because starting it costs about 80 ms of CPU (an interpreter, the SDK's Go library and runtime)
 and rendering a chart about 5 ms. A worker that runs over a chart's limit or crashes (a chart that
-exhausts the memory limit) is gone, and the next chart gets a fresh one; a chart that crashed a worker
-that had rendered other charts is rendered once more in a fresh worker, so that every chart's answer is
-the one it gets alone. Workers are closed (and waited for) when the interpreter exits.
+exhausts the memory limit) or answers an error is retired, and the next chart gets a fresh one; a chart
+that fails in a worker that had rendered other charts is rendered once more in a fresh worker, so that
+every chart's answer is the one it gets alone. Workers are closed (and waited for) when the interpreter exits.
 """
 
 from __future__ import annotations
@@ -65,13 +65,29 @@ def ask(command: list[str], request: dict[str, Any], timeout: float, memory: int
         worker = _WORKERS.pop(key, None)
         if worker is not None:
             answer = worker.ask(request, timeout)
-            if not worker.crashed:
+            if _rendered(answer):
                 return _keep(key, worker, answer)
+            _retire(worker)  # a failure in a used worker may be the earlier charts' doing: ask again alone
         try:
             worker = _Worker(command, memory)
         except OSError as exc:
             return Answer(error=f"the renderer could not start: {exc.strerror or exc}")
-        return _keep(key, worker, worker.ask(request, timeout))
+        answer = worker.ask(request, timeout)
+        if not _rendered(answer):
+            _retire(worker)
+            return answer
+        return _keep(key, worker, answer)
+
+
+def _rendered(answer: Answer) -> bool:
+    """The worker rendered the chart. After any failure (an error it caught, MemoryError among them) it is
+    not asked again: the Go runtime inside may still hold the memory that failed the chart."""
+    return answer.error is None and answer.stdout.startswith('{"ok": true')
+
+
+def _retire(worker: _Worker) -> None:
+    if worker.alive:
+        worker.close(kill=True)
 
 
 def _keep(key: tuple[tuple[str, ...], int], worker: _Worker, answer: Answer) -> Answer:
@@ -91,7 +107,6 @@ class _Worker:
             self.close()
             raise
         self.alive = True
-        self.crashed = False
 
     def ask(self, request: dict[str, Any], timeout: float) -> Answer:
         started = time.perf_counter()
@@ -110,7 +125,6 @@ class _Worker:
             code = self._exit_code(started + timeout)
             self.errors.seek(error_start)
             err = self.errors.read()
-            self.crashed = True
             self.close()
             return Answer(error=_failure(code, err, self.memory), seconds=seconds)
         return Answer(line.decode("utf-8", errors="replace"), None, seconds)

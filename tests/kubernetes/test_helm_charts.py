@@ -194,6 +194,35 @@ def test_charts_before_and_after_one_that_crashes_the_worker_render_as_alone(tmp
     assert "the renderer ran out of its 1024 MB memory limit or crashed" in record.reason
 
 
+@SDK
+def test_a_worker_that_answered_an_error_is_not_asked_again(tmp_path, monkeypatch):
+    """A failed chart may leave the worker holding what failed it (Go's heap after a huge template): the
+    chart is asked again in a fresh worker, that one is retired too, and the next chart gets its own."""
+    from exitplan.kubernetes import helm_process
+
+    monkeypatch.setenv("EXITPLAN_HELM_RENDERER", "sdk")
+    monkeypatch.setattr(helm_process, "_WORKERS", {})
+    started = []
+    worker = helm_process._Worker
+
+    def counted(*args, **kwargs):
+        started.append(1)
+        return worker(*args, **kwargs)
+
+    monkeypatch.setattr(helm_process, "_Worker", counted)
+    config = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Chart.Name }}\n"
+    _chart(tmp_path, "first", config)
+    _chart(tmp_path, "middle", '{{ fail "values.database.host is required" }}\n')
+    _chart(tmp_path, "next", config)
+    result = scan(tmp_path)
+    assert {r.id for r in result.resources if r.type == "ConfigMap"} == {
+        "first#ConfigMap/default/first",
+        "next#ConfigMap/default/next",
+    }
+    assert "values.database.host is required" in inputs(result)["middle/Chart.yaml"].reason
+    assert len(started) == 3  # first's worker, middle alone, next's
+
+
 def test_without_a_renderer_charts_are_skipped_with_how_to_get_one(monkeypatch):
     monkeypatch.setenv("EXITPLAN_HELM_RENDERER", "none")
     result = scan(FIXTURES / "apps")
