@@ -95,12 +95,12 @@ def watched_digest(folders: Iterable[str]) -> str:
 
 def load(key: str):
     """The cached report for ``key``, unless a folder it read outside the scanned root changed since."""
-    path = cache_dir() / f"{key}.pickle"
     try:
+        path = cache_dir() / f"{key}.pickle"
         with path.open("rb") as handle:
             entry = pickle.load(handle)  # noqa: S301 - our own file, keyed by the digest of its inputs
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-        return None
+    except (OSError, RuntimeError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return None  # RuntimeError: no home folder to hold a cache
     if not isinstance(entry, tuple) or len(entry) != 2:
         return None
     report, watched = entry
@@ -110,8 +110,8 @@ def load(key: str):
 
 
 def store(key: str, report) -> None:
-    folder = cache_dir()
     try:
+        folder = cache_dir()
         folder.mkdir(parents=True, exist_ok=True)
         temporary = folder / f".{key}.{os.getpid()}.tmp"
         with temporary.open("wb") as handle:
@@ -121,5 +121,5 @@ def store(key: str, report) -> None:
         entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime)
         for old in entries[:-MAX_ENTRIES]:
             old.unlink(missing_ok=True)
-    except OSError:
-        return  # a cache that cannot be written is no cache, not an error
+    except (OSError, RuntimeError):
+        return  # a cache that cannot be written (or has no home folder) is no cache, not an error

@@ -56,17 +56,25 @@ def read_yaml(path: Path, label: str | None = None, error: type[Exception] = Cat
     return data
 
 
-def _folder() -> Path:
-    return cache_dir() / "data"
+def _folder() -> Path | None:
+    """``data/`` of the cache folder, or None when there is no home folder to hold it (a user without a
+    passwd entry and no ``HOME``): then nothing is kept on disk."""
+    try:
+        return cache_dir() / "data"
+    except (RuntimeError, KeyError):
+        return None
 
 
 def _recall(key: str) -> Any:
     packed = _compiled.get(key)
     if packed is None:
+        folder = _folder()
         try:
-            packed = (_folder() / f"{key}.marshal").read_bytes()
+            packed = (folder / f"{key}.marshal").read_bytes() if folder else None
         except OSError:
-            return None
+            packed = None
+    if packed is None:
+        return None
     try:
         data = marshal.loads(packed)
     except (EOFError, ValueError, TypeError):
@@ -82,6 +90,8 @@ def _keep(key: str, data: Any) -> None:
         return  # data marshal cannot hold
     _compiled[key] = packed
     folder = _folder()
+    if folder is None:
+        return
     try:
         folder.mkdir(parents=True, exist_ok=True)
         temporary = folder / f".{key}.{os.getpid()}.tmp"
