@@ -21,3 +21,16 @@ def pytest_addoption(parser):
 def _private_scan_cache(tmp_path_factory, monkeypatch):
     """Each test session caches scans in its own folder, never in the user's."""
     monkeypatch.setenv("EXITPLAN_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "scan-cache"))
+
+
+@pytest.fixture
+def no_home_folder(monkeypatch):
+    """A user with no passwd entry and no HOME (a container's random uid): ``Path.home()`` cannot answer."""
+    from pathlib import Path
+
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("EXITPLAN_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))

@@ -28,6 +28,8 @@ def workload_view(report: ScanReport, plan: Plan, score: WorkloadScore, needs, p
     workload = score.workload
     weeks = EFFORT_WEEKS[score.effort]
     rows = [_resource_row(report, plan, rid) for rid in workload.resources]
+    several = len(score.variants) > 1
+    included_by = {c.path: c.included_by for c in report.configurations if c.included_by} if several else {}
     return {
         "id": workload.id,
         "name": workload.name,
@@ -47,11 +49,9 @@ def workload_view(report: ScanReport, plan: Plan, score: WorkloadScore, needs, p
         "findings": grouped_findings(report, score, findings_view(score, waived=False)),
         "waived": findings_view(score, waived=True),
         "optional": workload_optional(report, score),
-        "variants": variant_rows(score) if len(score.variants) > 1 else [],
-        "variant_labels": summary_labels(score, _included_by(report)) if len(score.variants) > 1 else "",
-        "variants_deployed": deployed_sentence(score, _included_by(report))
-        if len(score.variants) > 1
-        else "",
+        "variants": variant_rows(score) if several else [],
+        "variant_labels": summary_labels(score, included_by) if several else "",
+        "variants_deployed": deployed_sentence(score, included_by) if several else "",
         "exposure": score.exposure,
         "diagram": _workload_diagram(report, score),
         "procedures": _steps(report, plan, score, procedures),
@@ -313,7 +313,3 @@ def _resilience(report: ScanReport, score: WorkloadScore) -> dict[str, Any]:
         ),
         "data": sorted(data),
     }
-
-
-def _included_by(report: ScanReport) -> dict[str, tuple[str, ...]]:
-    return {c.path: c.included_by for c in report.configurations if c.included_by}

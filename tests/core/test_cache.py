@@ -47,17 +47,10 @@ def test_a_changed_downloaded_module_invalidates_the_cache(tmp_path, monkeypatch
     assert len(list((tmp_path / "cache").glob("*.pickle"))) == 2
 
 
-def test_without_a_home_folder_a_scan_runs_uncached(tmp_path, monkeypatch):
-    """A user with no passwd entry and no HOME (a container's random uid): no cache, the same scan."""
-
-    def no_home():
-        raise RuntimeError("Could not determine home directory.")
-
-    monkeypatch.delenv("EXITPLAN_CACHE_DIR")
-    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
-    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+def test_without_a_home_folder_a_scan_runs_uncached(tmp_path, no_home_folder):
+    """No cache folder to be had: the scan runs, twice the same, instead of failing."""
     estate = tmp_path / "estate"
-    (estate).mkdir()
+    estate.mkdir()
     (estate / "main.tf").write_text('resource "aws_s3_bucket" "assets" {\n  bucket = "shop-assets"\n}\n')
     first = scan([str(estate)], use_cache=True)
     assert [r.address for r in first.resources] == ["aws_s3_bucket.assets"]

@@ -94,17 +94,7 @@ def test_windows_line_ends_read_as_before(fresh_process, tmp_path):
     assert read_yaml(path) == {"text": "one\ntwo\n"}
 
 
-def test_without_a_home_folder_nothing_is_kept_on_disk_and_reading_works(
-    fresh_process, monkeypatch, tmp_path
-):
-    from pathlib import Path
-
-    def no_home():
-        raise RuntimeError("Could not determine home directory.")
-
-    monkeypatch.delenv("EXITPLAN_CACHE_DIR")
-    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
-    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+def test_without_a_home_folder_reading_works_from_memory(fresh_process, no_home_folder, tmp_path):
     path = tmp_path / "kinds.yaml"
     path.write_text("kinds: [object-storage]\n")
     assert read_yaml(path) == {"kinds": ["object-storage"]}
