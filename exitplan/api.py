@@ -11,8 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from . import __version__, cache
 from .classify import classify, coverage
@@ -24,6 +23,7 @@ from .graph.edges_config import route_config_values
 from .graph.edges_cross import cross_layer_edges
 from .graph.edges_kubernetes import kubernetes_edges
 from .graph.edges_releases import release_edges
+from .graph.needs import Needs
 from .graph.workloads import Workload, apply_overrides, group_workloads, load_roles, variants_of
 from .knowledge.data_stores import DataStore, DataStoreCatalog, load_data_stores, recognise
 from .knowledge.service_catalog import load_service_catalog
@@ -44,6 +44,9 @@ from .terraform import loader as terraform
 from .terraform import plan_json
 from .terraform.file_reads import merge_inputs, terraform_inputs
 from .terraform.variables import NO_INPUTS, VariableInputs
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 @dataclass(frozen=True)
@@ -211,7 +214,7 @@ def _scan(
             ],
         )
     )
-    graph = build_graph(resources, edges)
+    graph = Needs(resources, edges)
     roles = load_roles()
     workloads = apply_overrides(group_workloads(graph, roles), config.workloads, by_id)
 
@@ -226,8 +229,8 @@ def _scan(
         markers=markers_by_resource,
         settings=config.rules,
         clouds=facts,
-        needs={node: tuple(sorted(graph.successors(node))) for node in graph.nodes},
-        needed_by={node: tuple(sorted(graph.predecessors(node))) for node in graph.nodes},
+        needs={node: tuple(sorted(graph.successors(node))) for node in graph},
+        needed_by={node: tuple(sorted(graph.predecessors(node))) for node in graph},
         linked=frozenset(
             (e.source, f"{target.cloud}/{target.service_kind}")
             for e in cross

@@ -1,7 +1,9 @@
 """Assemble the dependency graph: one node per resource, one edge per "needs" relation.
 
 An edge ``A → B`` means A needs B, so B moves no later than A. Terraform reference edges come from the
-references the loader resolved; Kubernetes and cross-layer edges come from their own modules.
+references the loader resolved; Kubernetes and cross-layer edges come from their own modules. The scan
+walks a :class:`~exitplan.graph.needs.Needs`; :func:`build_graph` gives plans and diagrams the same
+graph in networkx, imported only then (its import alone outweighs a small scan).
 """
 
 from __future__ import annotations
@@ -9,10 +11,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from ..model import Edge, Resource, record_order
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 _INSTANCE_KEY = re.compile(r"\[[^\]]*\]")
 _LAST_KEY = re.compile(r"\[[^\]]*\]$")
@@ -98,6 +102,8 @@ def unique_edges(edges: Iterable[Edge]) -> list[Edge]:
 
 
 def build_graph(resources: Sequence[Resource], edges: Iterable[Edge]) -> nx.DiGraph:
+    import networkx as nx
+
     graph = nx.DiGraph()
     for resource in sorted(resources, key=lambda r: r.id):
         graph.add_node(resource.id, resource=resource)

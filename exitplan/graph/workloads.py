@@ -20,9 +20,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-import networkx as nx
-
 from ..model import Resource
+from .needs import Needs, components
 from .roles import Roles, WavePhase, load_roles, load_wave_phases
 from .variants import Draft, Evidence, Variant, common_folder, fold, variant_of
 from .workload_names import component_name, slug, unique_names
@@ -53,9 +52,7 @@ def is_platform(resource: Resource, roles: Roles) -> bool:
     return resource.is_data_source or resource.service_kind in roles.platform_service_kinds
 
 
-def _part_of_another(
-    graph: nx.DiGraph, rid: str, candidates: set[str], resources: dict[str, Resource]
-) -> bool:
+def _part_of_another(graph: Needs, rid: str, candidates: set[str], resources: dict[str, Resource]) -> bool:
     """A compute resource that names another of the same kind is a part of it, not a workload: a function's
     alias, permission or event source mapping, a cluster's add-on."""
     resource = resources[rid]
@@ -67,7 +64,7 @@ def _part_of_another(
     )
 
 
-def _whole_of(graph: nx.DiGraph, rid: str, anchors: set[str], resources: dict[str, Resource]) -> set[str]:
+def _whole_of(graph: Needs, rid: str, anchors: set[str], resources: dict[str, Resource]) -> set[str]:
     """The anchors of the same service kind that the part ``rid`` names (directly or through other parts)."""
     kind = resources[rid].service_kind
     found, seen, frontier = set(), {rid}, [rid]
@@ -83,9 +80,7 @@ def _whole_of(graph: nx.DiGraph, rid: str, anchors: set[str], resources: dict[st
     return found
 
 
-def _reach(
-    graph: nx.DiGraph, start: str, stop: set[str], conditional: set[str] = frozenset()
-) -> Iterable[str]:
+def _reach(graph: Needs, start: str, stop: set[str], conditional: set[str] = frozenset()) -> Iterable[str]:
     """Nodes reachable from ``start`` along dependency edges, not entering ``stop`` nodes; from a resource
     switched off in the code only other switched-off ones are entered (a flag's resources go together,
     the deployed ones they name are not pulled in through them)."""
@@ -103,7 +98,7 @@ def _reach(
 
 
 def _anchors_ahead(
-    graph: nx.DiGraph,
+    graph: Needs,
     start: str,
     anchors: set[str],
     platform: set[str],
@@ -138,9 +133,9 @@ def _anchors_ahead(
     return set().union(*(owners for owners in attached if len(owners) == fewest))
 
 
-def group_workloads(graph: nx.DiGraph, roles: Roles | None = None) -> tuple[Workload, ...]:
+def group_workloads(graph: Needs, roles: Roles | None = None) -> tuple[Workload, ...]:
     roles = roles or load_roles()
-    resources: dict[str, Resource] = dict(graph.nodes(data="resource"))
+    resources = graph.resources
     conditional = {rid for rid, r in resources.items() if r.conditional is not None}
     candidates = {rid for rid, r in resources.items() if rid not in conditional and is_anchor(r, roles)}
     anchors = {rid for rid in candidates if not _part_of_another(graph, rid, candidates, resources)}
@@ -261,18 +256,18 @@ def _folders(path: str) -> list[str]:
     return parts
 
 
-def _orphan_groups(graph: nx.DiGraph, orphans: list[str], resources: dict[str, Resource]) -> list[list[str]]:
+def _orphan_groups(graph: Needs, orphans: list[str], resources: dict[str, Resource]) -> list[list[str]]:
     """Unused resources grouped with what they configure (a secret and its versions): connected by edges
     between resources of one service kind. The main resource, the one the others point to, comes first."""
     pool = set(orphans)
-    linked = nx.Graph()
-    linked.add_nodes_from(orphans)
+    linked: dict[str, set[str]] = {rid: set() for rid in orphans}
     for rid in orphans:
         for nxt in graph.successors(rid):
             if nxt in pool and resources[nxt].service_kind == resources[rid].service_kind:
-                linked.add_edge(rid, nxt)
+                linked[rid].add(nxt)
+                linked[nxt].add(rid)
     groups = []
-    for component in nx.connected_components(linked):
+    for component in components(linked):
         members = sorted(component)
         main = [rid for rid in members if not any(n in component for n in graph.successors(rid))]
         groups.append(sorted(members, key=lambda rid: (rid not in main, rid)))

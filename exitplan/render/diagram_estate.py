@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-import networkx as nx
-
 from ..api import ScanReport
 from ..graph.workloads import load_wave_phases
 from ..plan import phase_of
@@ -111,6 +109,8 @@ def _cycle_notes(report: ScanReport, scores, needs) -> list[dict[str, str]]:
     """One line per circle of workloads: which resource of each needs which of the next."""
     # Sorted: the cycle find_cycle walks follows insertion order, and ``needs`` holds sets, whose order
     # changes from run to run with string hashing (two plans of one repository named different cycles).
+    import networkx as nx  # here, not at the top: the scan imports this module and never draws
+
     graph = nx.DiGraph(sorted((a, b) for a, deps in needs.items() for b in deps))
     knots = sorted(sorted(c) for c in nx.strongly_connected_components(graph) if len(c) > 1)
     if not knots:

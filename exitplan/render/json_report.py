@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..api import ScanReport
 from ..gravity.build import Gravity, build_gravity
 from ..knowledge.data_stores import DataStore
-from ..plan import Plan
 from ..scoring import WorkloadScore
 from .gravity_view import gravity_json
 from .json_text import pretty_json
+from .plan_facts import plan_facts
 from .variant_view import differences
-from .view import plan_facts
+
+if TYPE_CHECKING:
+    from ..plan import Plan
 
 SCHEMA = "exitplan/report/v1"
 

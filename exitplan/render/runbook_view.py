@@ -7,18 +7,20 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..api import ScanReport
 from ..knowledge.procedures import FILLED_PLACEHOLDERS, PHASES, procedure_for
 from ..model import REDACTED
-from ..plan import Plan
 from ..rules import BY_ID
 from ..scoring import WorkloadScore
 from .diagram_view import resource_diagram
 from .optional_view import workload_optional
 from .parts import main_resources as _main_resources
 from .variant_view import deployed_sentence, grouped_findings, summary_labels, variant_rows
+
+if TYPE_CHECKING:
+    from ..plan import Plan
 
 #: Weeks of work per effort size, as a range: the basis of the time-to-exit estimate.
 EFFORT_WEEKS = {"S": (1, 2), "M": (2, 4), "L": (4, 8), "XL": (8, 16)}

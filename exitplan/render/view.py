@@ -8,52 +8,23 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..api import ScanReport
-from ..errors import CatalogError
 from ..gravity.build import Gravity, build_gravity
-from ..knowledge.data_path import data_path
-from ..knowledge.datafile import load_data_file, require
 from ..knowledge.procedures import load_procedures
-from ..plan import Plan
 from ..rules import BY_ID
 from ..scoring import grade_of
 from .diagram_estate import estate_diagram
 from .gravity_view import gravity_plan_view, store_cells, workload_gravity
 from .optional_view import estate_optional
+from .plan_facts import plan_facts
 from .runbook_view import EFFORT_WEEKS, findings_view, workload_view
 
+if TYPE_CHECKING:
+    from ..plan import Plan
+
 BLOCKER_WEIGHT = 30
-
-#: The keys each entry of each list in templates/exit-plan-facts.yaml must have.
-_FACT_FIELDS = {
-    "scenarios": ("id", "title", "kind", "description"),
-    "traceability": ("requirement", "asks", "section"),
-    "switching_timeline": ("when", "what", "basis"),
-}
-
-
-@cache
-def plan_facts() -> dict[str, Any]:
-    """The plan's regulatory wording (scenarios, triggers, traceability, switching timeline), validated."""
-    path = data_path("templates") / "exit-plan-facts.yaml"
-    data = load_data_file(path)
-    facts: dict[str, Any] = {"triggers": [str(t) for t in require(data, "triggers", list, f"{path}:")]}
-    for key, fields in _FACT_FIELDS.items():
-        entries = require(data, key, list, f"{path}:")
-        for index, entry in enumerate(entries):
-            missing = [f for f in fields if not isinstance(entry, dict) or not isinstance(entry.get(f), str)]
-            if missing:
-                raise CatalogError(f"{path}: {key}[{index}].{missing[0]}: expected text")
-        facts[key] = entries
-    charges = require(data, "switching_charges", dict, f"{path}:")
-    for key in ("regulation", "source", "as_of", "cutoff", "before", "after", "parallel_use"):
-        if not isinstance(charges.get(key), str) or not charges[key].strip():
-            raise CatalogError(f"{path}: switching_charges.{key}: expected text")
-    facts["switching_charges"] = {k: " ".join(str(v).split()) for k, v in charges.items()}
-    return facts
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-from exitplan.graph.build import build_graph, terraform_reference_edges
+from exitplan.graph.build import terraform_reference_edges
+from exitplan.graph.needs import Needs
 from exitplan.graph.workloads import group_workloads, load_roles
 from exitplan.model import Edge
 from tests.factories import k8s, pod_spec, tf
@@ -6,7 +7,7 @@ from tests.factories import k8s, pod_spec, tf
 
 def _group(resources, extra_edges=()):
     edges = [*terraform_reference_edges(resources), *extra_edges]
-    return {w.id: w for w in group_workloads(build_graph(resources, edges), load_roles())}
+    return {w.id: w for w in group_workloads(Needs(resources, edges), load_roles())}
 
 
 def test_lambda_owns_its_queue_through_the_event_source_mapping():

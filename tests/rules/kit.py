@@ -6,7 +6,8 @@ from functools import cache
 from pathlib import Path
 
 from exitplan.api import scan
-from exitplan.graph.build import build_graph, terraform_reference_edges
+from exitplan.graph.build import terraform_reference_edges
+from exitplan.graph.needs import Needs
 from exitplan.knowledge.service_catalog import load_service_catalog
 from exitplan.markers import find_markers, load_markers
 from exitplan.rules.base import RuleContext
@@ -25,14 +26,14 @@ def _services():
 
 
 def context_for(*resources, clouds=None, settings=None) -> RuleContext:
-    graph = build_graph(resources, terraform_reference_edges(resources))
+    graph = Needs(resources, terraform_reference_edges(resources))
     return RuleContext(
         resources={r.id: r for r in resources},
         markers={r.id: tuple(find_markers(r, _markers(), _services())) for r in resources},
         settings=settings or {},
         clouds=US if clouds is None else clouds,
-        needs={n: tuple(sorted(graph.successors(n))) for n in graph.nodes},
-        needed_by={n: tuple(sorted(graph.predecessors(n))) for n in graph.nodes},
+        needs={n: tuple(sorted(graph.successors(n))) for n in graph},
+        needed_by={n: tuple(sorted(graph.predecessors(n))) for n in graph},
     )
 
 
