@@ -250,9 +250,11 @@ def facts(resource: Resource, catalog: MarkerCatalog) -> Iterator[Fact]:
         yield from _kubernetes_facts(resource)
     yield from _field_facts(resource, catalog)
     skip = ("data", "stringData") if resource.source == "kubernetes" and resource.type == "Secret" else ()
+    found: list[Fact] = []
     for key, value in attributes.items():
         if key not in skip:
-            yield from _walk(value, (key,), resource, catalog, key)
+            _walk(value, (key,), resource, catalog, key, found)
+    yield from found
 
 
 def _kubernetes_facts(resource: Resource) -> Iterator[Fact]:
@@ -289,32 +291,37 @@ def _resolve(node: Any, steps: tuple[str, ...], path: AttrPath) -> Iterator[tupl
 
 
 def _walk(
-    node: Any, path: AttrPath, resource: Resource, catalog: MarkerCatalog, setting: str = ""
-) -> Iterator[Fact]:
-    """The facts under ``node``; ``setting`` is the nearest key above it (an env entry's ``name``).
-    A string no value marker may match is no value fact."""
-    if isinstance(node, str):
+    node: Any, path: AttrPath, resource: Resource, catalog: MarkerCatalog, setting: str, out: list[Fact]
+) -> None:
+    """Append the facts under ``node`` to ``out``; ``setting`` is the nearest key above it (an env
+    entry's ``name``). A string no value marker may match is no value fact. (A list, not a generator:
+    values nest deep, and each ``yield from`` level costs on every fact that passes through it.)"""
+    kind = type(node)
+    if kind is str:
         if REDACTED not in node:
             if path[-1] == "image" and _in_container(path):
-                yield Fact("image", path, node)
+                out.append(Fact("image", path, node))
             candidates = catalog.value_specs(node)
             if candidates:
-                yield Fact("value", path, node, setting=setting, candidates=candidates)
-    elif isinstance(node, Mapping):
-        yield from _mapping_facts(node, path, resource)
+                out.append(Fact("value", path, node, setting=setting, candidates=candidates))
+    elif kind is dict or isinstance(node, Mapping):
+        out.extend(_mapping_facts(node, path, resource))
         named = isinstance(path[-1], int) and isinstance(node.get("name"), str)
+        skipped = _SKIPPED_ANNOTATIONS if path[-1] == "annotations" else ()
         for key, item in node.items():
-            if not (path[-1] == "annotations" and key in _SKIPPED_ANNOTATIONS):
+            if key not in skipped:
                 inner = node["name"] if named and key == "value" else str(key)
-                yield from _walk(item, (*path, str(key)), resource, catalog, inner)
-    elif isinstance(node, list | tuple):
+                _walk(item, (*path, str(key)), resource, catalog, inner, out)
+    elif kind is list or kind is tuple or isinstance(node, list | tuple):
         for index, item in enumerate(node):
-            yield from _walk(item, (*path, index), resource, catalog, setting)
+            _walk(item, (*path, index), resource, catalog, setting, out)
     elif isinstance(node, Unknown) and node.expression and REDACTED not in node.expression:
         text = _without_comments(node.expression)
         candidates = catalog.value_specs(text, _UNKNOWN_TEXT_CATEGORIES)
         if candidates:
-            yield Fact("unknown", path, text, candidates=candidates)
+            out.append(Fact("unknown", path, text, candidates=candidates))
+    elif isinstance(node, str):  # a str subclass
+        _walk(str(node), path, resource, catalog, setting, out)
 
 
 def _in_container(path: AttrPath) -> bool:

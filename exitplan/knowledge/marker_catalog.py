@@ -69,6 +69,9 @@ class MarkerSpec:
     service_attributes: tuple[tuple[str, str], ...] = ()
 
 
+_VALUE_MEMO = 50_000
+
+
 @dataclass(frozen=True)
 class MarkerCatalog:
     specs: tuple[MarkerSpec, ...]
@@ -83,11 +86,24 @@ class MarkerCatalog:
             by_place.setdefault(spec.place, []).append(spec)
         object.__setattr__(self, "_by_place", {k: tuple(v) for k, v in by_place.items()})
         object.__setattr__(self, "_value_gates", {})
+        object.__setattr__(self, "_value_memo", {})
 
     def value_specs(self, text: str, categories: frozenset[str] | None = None) -> tuple[MarkerSpec, ...]:
         """The value markers (of ``categories``, or all) that may match somewhere in ``text``: those whose
         required literal text (``knowledge/regex_needles.py``) is in it. Searching every pattern in every
-        string is slow: most patterns start with a character class, so they try a match at each position."""
+        string is slow: most patterns start with a character class, so they try a match at each position.
+        Texts repeat (regions, flags, names: about five readings of each on real repositories), so each
+        answer is remembered, up to ``_VALUE_MEMO`` texts."""
+        memo = self._value_memo  # type: ignore[attr-defined]
+        key = (text, categories)
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= _VALUE_MEMO:
+                memo.clear()
+            found = memo[key] = self._value_specs(text, categories)
+        return found
+
+    def _value_specs(self, text: str, categories: frozenset[str] | None) -> tuple[MarkerSpec, ...]:
         any_needle, every_needle, gates = self._value_gate(categories)
         if any_needle is not None and any_needle.search(text) is None:
             return ()

@@ -59,3 +59,17 @@ def test_an_endpoint_deep_in_a_long_value_is_found_and_prose_is_not():
     assert {(m.marker, m.path, m.value) for m in find_markers(config_map, catalog)} == {
         ("aws-rds-endpoint", 'data["dashboard.json"]', "orders.c9akciq32.eu-west-1.rds.amazonaws.com")
     }
+
+
+def test_the_remembered_readings_of_texts_are_the_same_and_bounded(monkeypatch):
+    from exitplan.knowledge import marker_catalog
+
+    catalog = load_markers()
+    monkeypatch.setattr(marker_catalog, "_VALUE_MEMO", 3)
+    catalog._value_memo.clear()
+    texts = ["db.abc.eu-west-1.rds.amazonaws.com", "true", "s3://logs", "eu-west-1", "true"] * 2
+    for text in texts:
+        assert catalog.value_specs(text) == catalog._value_specs(text, None)
+        assert len(catalog._value_memo) <= 3
+    rds = {spec.id for spec in catalog.value_specs(texts[0])}
+    assert rds and not catalog.value_specs("eu-west-1")
