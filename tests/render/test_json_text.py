@@ -45,3 +45,13 @@ def test_subclasses_inside_flat_containers_give_the_standard_librarys_text():
     data = {"kind": Kind.DB, "level": Level.HIGH, "nested": OrderedDict(a=1), "rows": [Kind.DB, True, 1.5]}
     assert pretty_json(data) == json.dumps(data, indent=2, ensure_ascii=False)
     assert pretty_json([{"a": 1, 2: None}]) == json.dumps([{"a": 1, 2: None}], indent=2, ensure_ascii=False)
+
+
+def test_a_key_met_again_gives_the_same_text_whatever_its_type_or_place():
+    from enum import Enum
+
+    class Kind(str, Enum):
+        DB = "db"
+
+    data = [{"db": 1, "x": [{"db": 2}]}, {Kind.DB: 3, "db": 4}, {1: 5, True: 6}, {"x": 7, 1.0: 8}, {"db": 9}]
+    assert pretty_json(data) == json.dumps(data, indent=2, ensure_ascii=False)
