@@ -106,6 +106,18 @@ def call(source: str, **inputs) -> Resource:
             ("gcp", "object-storage", True, "s3"),
         ),
         ("terraform-google-modules/vpn/google//modules/vpn_ha", {}, ("gcp", "vpn", False, "ip")),
+        # a submodule without an entry of its own falls back to its module's
+        (
+            "cloudposse/incident-management/opsgenie//modules/team_routing_rule",
+            {},
+            ("opsgenie", "monitoring", False, "proprietary"),
+        ),
+        (
+            "cloudposse/cloud-infrastructure-automation/spacelift//modules/spacelift-space",
+            {},
+            ("spacelift", "ci-cd", False, "proprietary"),
+        ),
+        ("cloudposse/dms/aws//modules/dms-replication-task", {}, ("aws", "other", False, "proprietary")),
     ],
 )
 def test_new_module_entries_classify_as_what_the_module_creates(source, inputs, expected):
