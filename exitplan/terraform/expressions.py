@@ -10,27 +10,31 @@ from dataclasses import dataclass
 
 
 class Expr:
-    """Base of the expression records; ``text`` is the source text, ``line`` 1-based."""
+    """Base of the expression records; ``text`` is the source text, ``line`` 1-based.
 
+    The records have slots, not an instance dict: a large repository holds millions of them (a third less
+    memory, and quicker to make)."""
+
+    __slots__ = ()
     text: str
     line: int
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Literal(Expr):
     value: object
     text: str
     line: int
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Template(Expr):
     parts: tuple  # str | Expr
     text: str
     line: int
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Traversal(Expr):
     """``root`` (a name) or ``source`` (an expression) followed by steps.
 
@@ -44,7 +48,7 @@ class Traversal(Expr):
     line: int
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Call(Expr):
     name: str
     args: tuple
@@ -53,21 +57,21 @@ class Call(Expr):
     line: int
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class TupleExpr(Expr):
     items: tuple
     text: str
     line: int
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class ObjectExpr(Expr):
     items: tuple  # (key Expr, value Expr); a bare identifier key is a Literal string
     text: str
     line: int
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class ForExpr(Expr):
     key_var: str | None
     value_var: str
@@ -80,7 +84,7 @@ class ForExpr(Expr):
     line: int
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Conditional(Expr):
     condition: Expr
     then: Expr
@@ -89,7 +93,7 @@ class Conditional(Expr):
     line: int
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Operation(Expr):
     operator: str
     operands: tuple
@@ -97,7 +101,7 @@ class Operation(Expr):
     line: int
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Opaque(Expr):
     """An expression that is never evaluated (template directives, unknown syntax); ``children`` still
     carry the references inside it."""
