@@ -53,5 +53,5 @@ def test_a_key_met_again_gives_the_same_text_whatever_its_type_or_place():
     class Kind(str, Enum):
         DB = "db"
 
-    data = [{"db": 1, "x": [{"db": 2}]}, {Kind.DB: 3, "db": 4}, {1: 5, True: 6}, {"x": 7, 1.0: 8}, {"db": 9}]
+    data = [{"db": 1, "x": [{"db": 2}]}, {Kind.DB: 3}, {1: 5}, {True: 6}, {"x": 7, 1.0: 8}, {"db": 9}]
     assert pretty_json(data) == json.dumps(data, indent=2, ensure_ascii=False)
