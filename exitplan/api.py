@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -89,6 +89,18 @@ class ScanReport:
             cached = {r.id: r for r in self.resources}
             object.__setattr__(self, "_index", cached)
         return cached
+
+    def edges_from(self, sources: Iterable[str]) -> list[Edge]:
+        """The edges whose source is one of ``sources``, in report order. Runbooks ask once per workload;
+        going through every edge each time was quadratic on a large estate."""
+        positions = self.__dict__.get("_edge_positions")
+        if positions is None:
+            positions = defaultdict(list)
+            for position, edge in enumerate(self.edges):
+                positions[edge.source].append(position)
+            object.__setattr__(self, "_edge_positions", positions)
+        found = sorted(p for source in set(sources) for p in positions.get(source, ()))
+        return [self.edges[p] for p in found]
 
 
 def load_inputs(found: Discovery, variables: VariableInputs = NO_INPUTS) -> LoadResult:

@@ -19,6 +19,10 @@ EMPTY_CELL = "—"
 _MD_BACKSLASHED = frozenset("\\`*_[]|#~")
 _MD_ENTITIES = {"<": "&lt;", ">": "&gt;"}
 _ENTITY_START = re.compile(r"&(?=[A-Za-z#])")
+_MD_SPECIAL = re.compile("[" + re.escape("".join(sorted(_MD_BACKSLASHED | set(_MD_ENTITIES)))) + "]")
+# The characters of Unicode categories Cc (controls), Zl and Zp (line and paragraph separators) but the
+# tab: the sets are closed (Unicode never adds to them), and one regex beats a category lookup per character.
+_LINE_BREAKING = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 
 # Mermaid entity codes (`#name;` or `#code;`), decoded by Mermaid after the statement has been parsed.
 _MERMAID_ENTITIES = {
@@ -52,15 +56,18 @@ def _text(value: object) -> str:
 
 def _one_line(text: str) -> str:
     """Replace line breaks and other control characters by spaces (tabs are kept)."""
-    return "".join(
-        " " if ch != "\t" and (unicodedata.category(ch) in ("Cc", "Zl", "Zp")) else ch for ch in text
-    )
+    return _LINE_BREAKING.sub(" ", text)
 
 
 def md(value: object) -> str:
     """Inline Markdown text: rendered as the literal text, on one line."""
     text = _ENTITY_START.sub("&amp;", _one_line(_text(value)))
-    return "".join("\\" + ch if ch in _MD_BACKSLASHED else _MD_ENTITIES.get(ch, ch) for ch in text)
+    return _MD_SPECIAL.sub(_md_escape, text)
+
+
+def _md_escape(match: re.Match[str]) -> str:
+    ch = match.group(0)
+    return _MD_ENTITIES.get(ch) or "\\" + ch
 
 
 def cell(value: object, default: str = EMPTY_CELL) -> str:

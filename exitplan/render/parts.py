@@ -15,8 +15,8 @@ def main_resources(report: ScanReport, members: set[str]) -> set[str]:
     (and that nothing of its kind names) is a part of them."""
     names: dict[str, set[str]] = defaultdict(set)
     named_by: dict[str, set[str]] = defaultdict(set)
-    for edge in report.edges:
-        if edge.source in members and edge.target in members:
+    for edge in report.edges_from(members):
+        if edge.target in members:
             a, b = report.resource(edge.source), report.resource(edge.target)
             if a.service_kind and a.service_kind == b.service_kind:
                 names[a.id].add(b.id)

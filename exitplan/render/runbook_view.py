@@ -128,9 +128,7 @@ def _workload_diagram(report: ScanReport, score: WorkloadScore) -> dict[str, Any
     workload = score.workload
     members = set(workload.resources)
     shared = set(workload.shared)
-    chosen = [
-        e for e in report.edges if e.source in members and (e.target in members or e.source not in shared)
-    ]
+    chosen = [e for e in report.edges_from(members) if e.target in members or e.source not in shared]
     shown = members | {e.target for e in chosen}
     return resource_diagram(
         report, shown, chosen, members=members, anchor=workload.anchor, workload=workload.id

@@ -268,3 +268,23 @@ def test_fenced_cannot_close_its_fence_or_forge_a_region(text):
     assert "```" not in shown and "<!--" not in shown and "\n" not in shown
     if "\u200b" not in text:
         assert shown.replace("\u200b", "") == plain(text)
+
+
+def test_plain_turns_exactly_the_line_breaking_and_control_characters_into_spaces():
+    """Every code point, against its Unicode category: Cc, Zl and Zp become a space, the tab stays."""
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    expected = "".join(
+        " " if ch != "\t" and unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in every
+    )
+    assert plain(every) == expected
+
+
+@given(hostile)
+def test_md_escapes_each_markdown_character_and_nothing_else(text):
+    escaped = md(text)
+    reference = re.sub(r"&(?=[A-Za-z#])", "&amp;", plain(text))
+    expected = "".join(
+        "&lt;" if ch == "<" else "&gt;" if ch == ">" else "\\" + ch if ch in "\\`*_[]|#~" else ch
+        for ch in reference
+    )
+    assert escaped == expected

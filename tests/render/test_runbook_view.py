@@ -1,15 +1,15 @@
 """Which resources stand for a service in a runbook, and which are parts that move with it."""
 
-from types import SimpleNamespace
+from pathlib import Path
 
+from exitplan.api import ScanReport
 from exitplan.model import Edge
 from exitplan.render.runbook_view import _main_resources
 from tests.factories import tf
 
 
 def _report(resources, edges):
-    by_id = {r.id: r for r in resources}
-    return SimpleNamespace(edges=edges, resource=by_id.__getitem__)
+    return ScanReport(Path("."), (), (), tuple(resources), tuple(edges), (), (), (), {}, 100)
 
 
 def test_parts_are_the_resources_that_only_name_others_of_their_kind():
@@ -32,3 +32,13 @@ def test_parts_are_the_resources_that_only_name_others_of_their_kind():
     resources = [key, alias, db, subnets, oidc, role, policy, bucket]
     main = _main_resources(_report(resources, edges), {r.id for r in resources})
     assert main == {key.id, db.id, oidc.id, role.id, bucket.id}
+
+
+def test_the_edges_from_some_resources_come_in_report_order():
+    a, b, c = (tf("aws_instance", n) for n in "abc")
+    edges = [Edge(c.id, a.id, "reference"), Edge(a.id, b.id, "reference"), Edge(b.id, c.id, "reference")]
+    edges.append(Edge(a.id, c.id, "depends_on"))
+    report = _report([a, b, c], edges)
+    assert report.edges_from([a.id, c.id, a.id]) == [edges[0], edges[1], edges[3]]
+    assert report.edges_from([b.id]) == [edges[2]]
+    assert report.edges_from(["nowhere"]) == []
