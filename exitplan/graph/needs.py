@@ -17,24 +17,21 @@ from ..model import Edge, Resource
 
 
 class Needs:
-    """Resources by id (sorted) and, per pair that has any, the edges from one to the other."""
+    """Resources by id (sorted), and for each what it needs and what needs it."""
 
     __slots__ = ("resources", "_needs", "_needed_by")
 
     def __init__(self, resources: Sequence[Resource], edges: Iterable[Edge]) -> None:
         self.resources: dict[str, Resource] = {r.id: r for r in sorted(resources, key=lambda r: r.id)}
-        self._needs: dict[str, dict[str, list[Edge]]] = {rid: {} for rid in self.resources}
-        self._needed_by: dict[str, dict[str, list[Edge]]] = {rid: {} for rid in self.resources}
+        # dicts as ordered sets: a neighbour's place is that of its first edge
+        self._needs: dict[str, dict[str, None]] = {rid: {} for rid in self.resources}
+        self._needed_by: dict[str, dict[str, None]] = {rid: {} for rid in self.resources}
         needs, needed_by = self._needs, self._needed_by
         for edge in edges:
             source, target = edge.source, edge.target
-            if source == target or source not in needs or target not in needs:
-                continue
-            found = needs[source].get(target)
-            if found is None:
-                needs[source][target] = needed_by[target][source] = [edge]
-            else:
-                found.append(edge)
+            if source != target and source in needs and target in needs:
+                needs[source][target] = None
+                needed_by[target][source] = None
 
     def __contains__(self, rid: object) -> bool:
         return rid in self._needs
@@ -49,9 +46,6 @@ class Needs:
     def predecessors(self, rid: str) -> Iterator[str]:
         """What needs ``rid``."""
         return iter(self._needed_by[rid])
-
-    def edges_between(self, source: str, target: str) -> list[Edge]:
-        return self._needs[source].get(target, [])
 
 
 def components(linked: dict[str, set[str]]) -> Iterator[set[str]]:
