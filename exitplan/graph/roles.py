@@ -16,6 +16,8 @@ class Roles:
     anchor_service_kinds: frozenset[str]
     platform_service_kinds: frozenset[str]
     backing_service_kinds: frozenset[str]
+    #: Terraform types of an anchor kind that never anchor a workload (a placement group, an SSH key).
+    supporting_types: frozenset[str]
     generic_images: frozenset[str] = frozenset()
     environment_folders: frozenset[str] = frozenset()
     generic_folders: frozenset[str] = frozenset()

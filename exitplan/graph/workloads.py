@@ -45,7 +45,11 @@ class Workload:
 def is_anchor(resource: Resource, roles: Roles) -> bool:
     if resource.source == "kubernetes":
         return resource.type in roles.anchor_kinds and not resource.get("metadata", "ownerReferences")
-    return not resource.is_data_source and resource.service_kind in roles.anchor_service_kinds
+    return (
+        not resource.is_data_source
+        and resource.service_kind in roles.anchor_service_kinds
+        and resource.type not in roles.supporting_types
+    )
 
 
 def is_platform(resource: Resource, roles: Roles) -> bool:

@@ -169,3 +169,15 @@ def test_a_cluster_add_on_stays_with_its_cluster_when_a_storage_class_needs_it()
     workloads = _group([cluster, addon, role, storage, redis], edges)
     assert workloads["eks-cluster-main"].resources == tuple(sorted([cluster.id, addon.id, role.id]))
     assert workloads["redis"].resources == tuple(sorted([redis.id, storage.id]))
+
+
+def test_servers_anchor_their_workload_and_their_placement_group_joins_it():
+    group = tf("hcloud_placement_group", "spread", service_kind="vm")
+    api = tf("hcloud_server", "api", service_kind="vm", refs=["hcloud_placement_group.spread"])
+    docs = tf("ssm", "patching", service_kind="vm")  # not a supporting type: anchors as before
+    baseline = tf("aws_ssm_patch_baseline", "os", service_kind="vm")
+    workloads = _group([group, api, docs, baseline])
+    assert workloads["api"].anchor == api.id
+    assert set(workloads["api"].resources) == {api.id, group.id}
+    assert workloads["patching"].anchor == docs.id
+    assert all(w.anchor != baseline.id and w.anchor != group.id for w in workloads.values())
