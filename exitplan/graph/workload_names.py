@@ -13,6 +13,8 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
+from ..model import Resource
+
 MAX_LENGTH = 40
 
 
@@ -108,3 +110,34 @@ def _qualified(base: str, qualifier: str) -> str:
     if room < 3:
         return clip(f"{base}-{qualifier}")
     return f"{base}-{clip(qualifier, room)}"
+
+
+_GENERIC_NAMES = frozenset(
+    {"this", "main", "default", "primary", "cluster", "app", "service", "function", "worker"}
+)
+
+
+def anchor_name(resource: Resource) -> str:
+    """A readable workload name: the object's name, with module instance keys for Terraform."""
+    if resource.source == "kubernetes":
+        return slug(resource.name)
+    modules = re.findall(r'module\.([\w-]+)(?:\["?([^"\]]+)"?\])?', resource.address)
+    parts = [key for _, key in modules if key]
+    key = instance_key(resource)  # a for_each key names the instance; a count index only tells apart
+    if key and not key.isdigit():
+        parts.append(key)
+    name = resource.name
+    if name in _GENERIC_NAMES and modules and (not parts or name == "this"):
+        # `this` inside a module call: the call names the component (module.rust_lambda_function), not
+        # the type with a number (lambda-function-this-10); `worker` keyed "invoices" stays invoices-worker.
+        return slug("-".join([modules[-1][0], *parts]))
+    if not parts and name in _GENERIC_NAMES:
+        kind = resource.type.split("_", 1)[-1]  # the type says what it is: google_container_cluster
+        name = kind if kind == name or kind.endswith(f"_{name}") else f"{kind}-{name}"
+    return slug("-".join([*parts, name]))
+
+
+def instance_key(resource: Resource) -> str | None:
+    """The resource's own ``count`` index or ``for_each`` key (not its modules')."""
+    found = re.search(r'\.[\w-]+\["?([^"\]]+)"?\]$', resource.address)
+    return found.group(1) if found and resource.source == "terraform" else None

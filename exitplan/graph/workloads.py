@@ -15,7 +15,6 @@ deployed resource never becomes a member of a workload only through switched-off
 from __future__ import annotations
 
 import fnmatch
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -24,7 +23,7 @@ from ..model import Resource
 from .needs import Needs, components
 from .roles import Roles, WavePhase, load_roles, load_wave_phases
 from .variants import Draft, Evidence, Variant, common_folder, fold, variant_of
-from .workload_names import component_name, slug, unique_names
+from .workload_names import anchor_name, component_name, instance_key, slug, unique_names
 
 __all__ = ["Roles", "WavePhase", "Workload", "group_workloads", "load_roles", "load_wave_phases"]
 
@@ -192,7 +191,7 @@ def group_workloads(graph: Needs, roles: Roles | None = None) -> tuple[Workload,
 
     drafts = [
         Draft(
-            _anchor_name(resources[anchor]),
+            anchor_name(resources[anchor]),
             resources[anchor].configuration,
             "application",
             anchor,
@@ -220,7 +219,7 @@ def assemble(drafts: list[Draft], resources: dict[str, Resource], roles: Roles) 
         bases.append(component_name([d.name for d in group]))
         namespaces = {resources[d.anchor].namespace for d in group if d.anchor}
         spaces = [n for n in namespaces if n and n != "default" and len(namespaces) == 1]
-        keys = {_instance_key(resources[d.anchor]) for d in group if d.anchor}
+        keys = {instance_key(resources[d.anchor]) for d in group if d.anchor}
         spaces += [k for k in keys if k and len(keys) == 1]
         folders = _folders(common_folder([d.configuration for d in group]))
         qualifiers.append([*spaces, *folders, *_folders(group[0].configuration)])
@@ -276,37 +275,6 @@ def _orphan_groups(graph: Needs, orphans: list[str], resources: dict[str, Resour
         main = [rid for rid in members if not any(n in component for n in graph.successors(rid))]
         groups.append(sorted(members, key=lambda rid: (rid not in main, rid)))
     return sorted(groups)
-
-
-_GENERIC_NAMES = frozenset(
-    {"this", "main", "default", "primary", "cluster", "app", "service", "function", "worker"}
-)
-
-
-def _anchor_name(resource: Resource) -> str:
-    """A readable workload name: the object's name, with module instance keys for Terraform."""
-    if resource.source == "kubernetes":
-        return slug(resource.name)
-    modules = re.findall(r'module\.([\w-]+)(?:\["?([^"\]]+)"?\])?', resource.address)
-    parts = [key for _, key in modules if key]
-    key = _instance_key(resource)  # a for_each key names the instance; a count index only tells apart
-    if key and not key.isdigit():
-        parts.append(key)
-    name = resource.name
-    if name in _GENERIC_NAMES and modules and (not parts or name == "this"):
-        # `this` inside a module call: the call names the component (module.rust_lambda_function), not
-        # the type with a number (lambda-function-this-10); `worker` keyed "invoices" stays invoices-worker.
-        return slug("-".join([modules[-1][0], *parts]))
-    if not parts and name in _GENERIC_NAMES:
-        kind = resource.type.split("_", 1)[-1]  # the type says what it is: google_container_cluster
-        name = kind if kind == name or kind.endswith(f"_{name}") else f"{kind}-{name}"
-    return slug("-".join([*parts, name]))
-
-
-def _instance_key(resource: Resource) -> str | None:
-    """The resource's own ``count`` index or ``for_each`` key (not its modules')."""
-    found = re.search(r'\.[\w-]+\["?([^"\]]+)"?\]$', resource.address)
-    return found.group(1) if found and resource.source == "terraform" else None
 
 
 def apply_overrides(workloads: Sequence[Workload], overrides: Sequence, resources: dict[str, Resource]):
