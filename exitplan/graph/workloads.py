@@ -15,6 +15,7 @@ deployed resource never becomes a member of a workload only through switched-off
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -171,7 +172,10 @@ def group_workloads(graph: Needs, roles: Roles | None = None) -> tuple[Workload,
                 owners[node] = owners[node] | owners[rid]
                 pulled.add(node)
 
-    members: dict[str, set[str]] = {anchor: {anchor} for anchor in anchors}
+    lead = _count_leads(anchors, resources)
+    members: dict[str, set[str]] = defaultdict(set)
+    for anchor in anchors:
+        members[lead[anchor]].add(anchor)
     shared: dict[str, set[str]] = defaultdict(set)
     orphans: list[str] = []
     platform_by_config: dict[str, set[str]] = defaultdict(set)
@@ -181,7 +185,7 @@ def group_workloads(graph: Needs, roles: Roles | None = None) -> tuple[Workload,
         if rid in platform:
             platform_by_config[resources[rid].configuration].add(rid)
             continue
-        found = owners.get(rid, set())
+        found = {lead[anchor] for anchor in owners.get(rid, ())}
         for anchor in found:
             members[anchor].add(rid)
             if len(found) > 1:
@@ -198,7 +202,7 @@ def group_workloads(graph: Needs, roles: Roles | None = None) -> tuple[Workload,
             frozenset(members[anchor]),
             frozenset(shared[anchor]),
         )
-        for anchor in sorted(anchors)
+        for anchor in sorted(members)
     ]
     # Backing services nobody was found to use join their configuration's platform.
     for group in _orphan_groups(graph, orphans, resources):
@@ -208,6 +212,28 @@ def group_workloads(graph: Needs, roles: Roles | None = None) -> tuple[Workload,
         if ids:
             drafts.append(Draft("platform", configuration, "platform", None, frozenset(ids)))
     return assemble(drafts, resources, roles)
+
+
+_COUNT_INDEX = re.compile(r"\[(\d+)\]$")
+
+
+def _count_leads(anchors: set[str], resources: dict[str, Resource]) -> dict[str, str]:
+    """Each anchor's lead: the lowest-numbered instance of its ``count`` block (replicas of one block are
+    one component: ``aws_instance.web[0..2]`` is ``web``), else itself. ``for_each`` keys name instances
+    that may be different things (tenants, services), so each keeps its own workload."""
+    blocks: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    for rid in anchors:
+        resource = resources[rid]
+        index = _COUNT_INDEX.search(resource.address) if resource.source == "terraform" else None
+        if index is not None:
+            block = resource.address[: index.start()]
+            blocks[(resource.configuration, block)].append((int(index.group(1)), rid))
+    lead = {rid: rid for rid in anchors}
+    for instances in blocks.values():
+        first = min(instances)[1]
+        for _, rid in instances:
+            lead[rid] = first
+    return lead
 
 
 def assemble(drafts: list[Draft], resources: dict[str, Resource], roles: Roles) -> tuple[Workload, ...]:

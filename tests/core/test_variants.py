@@ -184,7 +184,7 @@ def test_workload_state_is_its_most_demanding_variant():
     assert (score.score, score.state) == (90, "ephemeral-state")
 
 
-def test_counted_instances_are_told_apart_by_their_index_and_for_each_keys_name_them(tmp_path):
+def test_counted_instances_are_one_workload_and_for_each_keys_name_theirs(tmp_path):
     (tmp_path / "main.tf").write_text(
         """
 resource "aws_instance" "k8s_node" {
@@ -194,7 +194,7 @@ resource "aws_instance" "k8s_node" {
 }
 
 resource "aws_lambda_function" "worker" {
-  for_each      = toset(["invoices"])
+  for_each      = toset(["invoices", "receipts"])
   function_name = "worker-${each.key}"
   role          = "arn:aws:iam::123456789012:role/worker"
   runtime       = "python3.12"
@@ -203,8 +203,9 @@ resource "aws_lambda_function" "worker" {
 }
 """
     )
-    assert sorted(n for n in workloads(tmp_path) if n != "platform") == [
-        "invoices-worker",
-        "k8s-node-0",
-        "k8s-node-1",
-    ]
+    found = workloads(tmp_path)
+    assert sorted(n for n in found if n != "platform") == ["invoices-worker", "k8s-node", "receipts-worker"]
+    # replicas of one block: one component, anchored on its first instance, holding them all
+    node = found["k8s-node"].workload
+    assert node.anchor == ".#aws_instance.k8s_node[0]"
+    assert node.resources == (".#aws_instance.k8s_node[0]", ".#aws_instance.k8s_node[1]")
