@@ -24,6 +24,9 @@ Edge kinds (``A → B``: A needs B):
 - ``owned-by``                   any object → its ownerReferences
 - ``uses-secret-store``          ExternalSecret → SecretStore / ClusterSecretStore
 - ``created-by``                 Secret → the ExternalSecret whose target it is
+- ``uses-chart-source``          Flux HelmRelease → the HelmRepository, OCIRepository, GitRepository or
+                                 HelmChart its chart comes from
+- ``uses-configmap``, ``uses-secret`` also: HelmRelease → the ConfigMaps and Secrets of its valuesFrom
 
 Objects are linked only inside one configuration. A reference to an object that is not in the manifests
 gives no edge.
@@ -36,6 +39,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from exitplan.graph.edges_pods import claim_templates, pod_spec_references
 from exitplan.graph.index import POD_TEMPLATES, ObjectIndex, PodIndex, edge, namespace_of
 from exitplan.graph.object_context import Context, link
+from exitplan.kubernetes.gitops import remote_chart
 from exitplan.model import Edge, Resource
 from exitplan.model import Path as AttrPath
 
@@ -249,6 +253,26 @@ def created_by(secret: Resource, context: Context) -> Iterator[Edge]:
 
 Relation = Callable[[Resource, Context], Iterator[Edge]]
 
+
+def chart_source(release: Resource, context: Context) -> Iterator[Edge]:
+    chart = remote_chart(release)
+    if chart is not None and chart.source_ref is not None:
+        kind, name, namespace = chart.source_ref
+        at = chart.path[:-1] if chart.path[-1] == "chart" else chart.path
+        path = (*at, "sourceRef") if chart.path[-1] == "chart" else at
+        yield from link(context, release, kind, "uses-chart-source", name, path, namespace)
+
+
+def values_from(release: Resource, context: Context) -> Iterator[Edge]:
+    for index, item in enumerate(release.get("spec", "valuesFrom", default=[]) or []):
+        kind = item.get("kind") if isinstance(item, Mapping) else None
+        if kind in ("ConfigMap", "Secret"):
+            edge_kind = "uses-configmap" if kind == "ConfigMap" else "uses-secret"
+            yield from link(
+                context, release, kind, edge_kind, item.get("name"), ("spec", "valuesFrom", index)
+            )
+
+
 RELATIONS: dict[str, tuple[Relation, ...]] = {
     "Service": (service_selects,),
     "Ingress": (ingress_routes, ingress_class),
@@ -266,4 +290,5 @@ RELATIONS: dict[str, tuple[Relation, ...]] = {
     "ClusterRoleBinding": (role_binding,),
     "ExternalSecret": (secret_store,),
     "Secret": (created_by,),
+    "HelmRelease": (chart_source, values_from),
 }

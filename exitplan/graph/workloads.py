@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from ..kubernetes.gitops import remote_chart
 from ..model import Resource
 from .needs import Needs, components
 from .roles import Roles, WavePhase, load_roles, load_wave_phases
@@ -44,7 +45,10 @@ class Workload:
 
 def is_anchor(resource: Resource, roles: Roles) -> bool:
     if resource.source == "kubernetes":
-        return resource.type in roles.anchor_kinds and not resource.get("metadata", "ownerReferences")
+        anchors = resource.type in roles.anchor_kinds or (
+            resource.type in roles.release_kinds and remote_chart(resource) is not None
+        )
+        return anchors and not resource.get("metadata", "ownerReferences")
     return (
         not resource.is_data_source
         and resource.service_kind in roles.anchor_service_kinds

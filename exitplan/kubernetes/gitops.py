@@ -1,0 +1,83 @@
+"""GitOps objects that install a Helm chart from outside the repository: a Flux ``HelmRelease`` and an
+Argo CD ``Application`` or ``ApplicationSet`` whose source is a chart.
+
+The chart is never fetched, so the objects it would create are not in the scan; the release itself is
+what the repository says about the component (its name, chart, version, values and where the chart comes
+from). Which kinds are releases is data (``release_kinds`` in ``workload-roles.yaml``); this module reads
+the fields those objects name a chart with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..model import Path as AttrPath
+from ..model import Resource
+
+
+@dataclass(frozen=True)
+class RemoteChart:
+    chart: str
+    #: where the chart comes from: a repository URL, or the source object (``HelmRepository/podinfo``)
+    source: str
+    version: str | None
+    path: AttrPath  # the field naming the chart
+    #: the Flux source object named (kind, name, namespace), to link the release to it
+    source_ref: tuple[str, str, str | None] | None = None
+
+
+def remote_chart(resource: Resource) -> RemoteChart | None:
+    """The chart ``resource`` installs, when it is a release of one; ``None`` otherwise (an Argo CD
+    application of a folder in a Git repository installs no chart)."""
+    if resource.source != "kubernetes":
+        return None
+    spec = resource.get("spec")
+    if not isinstance(spec, Mapping):
+        return None
+    if resource.type == "HelmRelease":
+        return _flux(spec)
+    if resource.type == "ApplicationSet":
+        template = spec.get("template")
+        inner = template.get("spec") if isinstance(template, Mapping) else None
+        return _argo(inner, ("spec", "template", "spec")) if isinstance(inner, Mapping) else None
+    return _argo(spec, ("spec",))
+
+
+def _flux(spec: Mapping[str, Any]) -> RemoteChart | None:
+    chart = spec.get("chart")
+    inner = chart.get("spec") if isinstance(chart, Mapping) else None
+    if isinstance(inner, Mapping) and _text(inner.get("chart")):
+        ref = _ref(inner.get("sourceRef"))
+        source = f"{ref[0]}/{ref[1]}" if ref else "a Flux source"
+        path = ("spec", "chart", "spec", "chart")
+        return RemoteChart(inner["chart"], source, _text(inner.get("version")), path, ref)
+    ref = _ref(spec.get("chartRef"))  # Flux 2.3+: the chart is an OCIRepository or HelmChart object
+    if ref:
+        return RemoteChart(ref[1], f"{ref[0]}/{ref[1]}", None, ("spec", "chartRef"), ref)
+    return None
+
+
+def _argo(spec: Mapping[str, Any], at: AttrPath) -> RemoteChart | None:
+    sources = spec.get("sources")
+    candidates: list[tuple[Any, AttrPath]] = [(spec.get("source"), (*at, "source"))]
+    if isinstance(sources, list):
+        candidates += [(item, (*at, "sources", index)) for index, item in enumerate(sources)]
+    for source, path in candidates:
+        if isinstance(source, Mapping) and _text(source.get("chart")):
+            repository = _text(source.get("repoURL")) or "a Helm repository"
+            return RemoteChart(
+                source["chart"], repository, _text(source.get("targetRevision")), (*path, "chart")
+            )
+    return None
+
+
+def _ref(value: Any) -> tuple[str, str, str | None] | None:
+    if not isinstance(value, Mapping) or not _text(value.get("kind")) or not _text(value.get("name")):
+        return None
+    return value["kind"], value["name"], _text(value.get("namespace"))
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None

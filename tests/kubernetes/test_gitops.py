@@ -1,0 +1,153 @@
+"""Helm charts installed by Flux or Argo CD from outside the repository: each release that names a chart is a
+workload, linked to its chart source and its values; the chart itself is never fetched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from graph.factories import k8s
+
+from exitplan.api import scan
+from exitplan.kubernetes.gitops import RemoteChart, remote_chart
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "gitops"
+
+
+def _object(kind: str, spec: dict, api: str = "helm.toolkit.fluxcd.io/v2"):
+    return k8s(
+        {"apiVersion": api, "kind": kind, "metadata": {"name": "app", "namespace": "apps"}, "spec": spec}
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "spec", "expected"),
+    [
+        (
+            "HelmRelease",
+            {
+                "chart": {
+                    "spec": {
+                        "chart": "podinfo",
+                        "version": "6.x",
+                        "sourceRef": {"kind": "HelmRepository", "name": "podinfo"},
+                    }
+                }
+            },
+            RemoteChart(
+                "podinfo",
+                "HelmRepository/podinfo",
+                "6.x",
+                ("spec", "chart", "spec", "chart"),
+                ("HelmRepository", "podinfo", None),
+            ),
+        ),
+        (
+            "HelmRelease",
+            {"chartRef": {"kind": "OCIRepository", "name": "cert-manager", "namespace": "flux-system"}},
+            RemoteChart(
+                "cert-manager",
+                "OCIRepository/cert-manager",
+                None,
+                ("spec", "chartRef"),
+                ("OCIRepository", "cert-manager", "flux-system"),
+            ),
+        ),
+        (
+            "Application",
+            {
+                "source": {
+                    "repoURL": "https://charts.example.com",
+                    "chart": "redis",
+                    "targetRevision": "19.6.0",
+                }
+            },
+            RemoteChart("redis", "https://charts.example.com", "19.6.0", ("spec", "source", "chart")),
+        ),
+        (
+            "Application",
+            {
+                "sources": [
+                    {"repoURL": "https://git.example.com/values.git", "ref": "values"},
+                    {"repoURL": "oci://r.example.com", "chart": "api"},
+                ]
+            },
+            RemoteChart("api", "oci://r.example.com", None, ("spec", "sources", 1, "chart")),
+        ),
+        (
+            "ApplicationSet",
+            {"template": {"spec": {"source": {"repoURL": "https://charts.example.com", "chart": "web"}}}},
+            RemoteChart(
+                "web", "https://charts.example.com", None, ("spec", "template", "spec", "source", "chart")
+            ),
+        ),
+        # a folder of a Git repository, a release without a chart, a chart name that is no text: no chart
+        (
+            "Application",
+            {"source": {"repoURL": "https://git.example.com/apps.git", "path": "guestbook"}},
+            None,
+        ),
+        ("HelmRelease", {"interval": "5m"}, None),
+        ("HelmRelease", {"chart": {"spec": {"chart": ["podinfo"]}}}, None),
+    ],
+)
+def test_the_chart_a_release_installs(kind, spec, expected):
+    assert remote_chart(_object(kind, spec)) == expected
+
+
+@pytest.fixture(scope="module")
+def report():
+    return scan([str(FIXTURE)])
+
+
+def test_each_release_of_a_chart_is_a_workload_with_its_variants(report):
+    workloads = {s.workload.id: s.workload for s in report.workloads}
+    releases = {name: w for name, w in workloads.items() if w.role == "application"}
+    assert sorted(releases) == ["cert-manager", "podinfo", "redis"]
+    podinfo = releases["podinfo"]
+    assert [v.configuration for v in podinfo.variants] == [
+        "apps/production",
+        "apps/staging",
+        "apps/base/podinfo",
+    ]
+    # the chart's source and the Secret its values come from go with it; the Argo CD application of a
+    # folder installs no chart and anchors nothing
+    assert "apps/staging#HelmRepository/podinfo/podinfo" in podinfo.resources
+    assert "apps/staging#Secret/podinfo/podinfo-values" in podinfo.resources
+    assert releases["cert-manager"].resources == (
+        ".#HelmRelease/cert-manager/cert-manager",
+        ".#OCIRepository/cert-manager/cert-manager",
+    )
+    assert not any(w.anchor == ".#Application/argocd/guestbook" for w in workloads.values())
+
+
+def test_a_release_links_to_its_chart_source_and_values(report):
+    found = {(e.source, e.target, e.kind) for e in report.edges if e.source.startswith("apps/staging#")}
+    assert found == {
+        (
+            "apps/staging#HelmRelease/podinfo/podinfo",
+            "apps/staging#HelmRepository/podinfo/podinfo",
+            "uses-chart-source",
+        ),
+        (
+            "apps/staging#HelmRelease/podinfo/podinfo",
+            "apps/staging#Secret/podinfo/podinfo-values",
+            "uses-secret",
+        ),
+    }
+    paths = {e.via for e in report.edges if e.kind == "uses-chart-source"}
+    assert paths == {"spec.chart.spec.sourceRef", "spec.chartRef"}
+
+
+def test_the_runbook_of_a_release_says_how_to_render_and_move_its_chart(tmp_path):
+    from click.testing import CliRunner
+
+    from exitplan.cli import main
+
+    result = CliRunner().invoke(
+        main, ["plan", str(FIXTURE), "--target", "hetzner", "--out", str(tmp_path), "--no-cache"]
+    )
+    assert result.exit_code == 0, result.output
+    runbook = (tmp_path / "workloads" / "redis.md").read_text()
+    assert "### 1. Helm chart installed by Flux or Argo CD from outside the repository" in runbook
+    assert "helm template" in runbook and "flux get helmreleases" in runbook
