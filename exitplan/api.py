@@ -26,6 +26,7 @@ from .graph.edges_releases import release_edges
 from .graph.needs import Needs
 from .graph.workloads import Workload, apply_overrides, group_workloads, load_roles, variants_of
 from .knowledge.data_stores import DataStore, DataStoreCatalog, load_data_stores, recognise
+from .knowledge.release_stores import recognise_release
 from .knowledge.service_catalog import load_service_catalog
 from .kubernetes import helm_releases, helm_render
 from .kubernetes import loader as kubernetes
@@ -157,7 +158,8 @@ def data_stores(
     for anchor in (by_id.get(rid) for rid in anchors):
         if anchor is None or anchor.source != "kubernetes" or anchor.id in found:
             continue
-        store = recognise(anchor, sorted(selected_by.get(anchor.id, ()), key=lambda r: r.id), catalog)
+        services = sorted(selected_by.get(anchor.id, ()), key=lambda r: r.id)
+        store = recognise(anchor, services, catalog) or recognise_release(anchor, catalog)
         if store is not None:
             found[anchor.id] = store
     return found

@@ -151,3 +151,37 @@ def test_the_runbook_of_a_release_says_how_to_render_and_move_its_chart(tmp_path
     runbook = (tmp_path / "workloads" / "redis.md").read_text()
     assert "### 1. Helm chart installed by Flux or Argo CD from outside the repository" in runbook
     assert "helm template" in runbook and "flux get helmreleases" in runbook
+
+
+def test_a_release_of_a_data_store_chart_owns_state_unless_its_values_switch_persistence_off(report):
+    from exitplan.knowledge.data_stores import load_data_stores
+    from exitplan.knowledge.release_stores import recognise_release
+
+    states = {s.workload.id: s.state for s in report.workloads}
+    assert (states["redis"], states["podinfo"], states["cert-manager"]) == (
+        "owns-state",
+        "stateless",
+        "stateless",
+    )
+    source = {"repoURL": "https://charts.example.com", "chart": "postgresql"}
+    kept = _object("Application", {"source": source})
+    store = recognise_release(kept, load_data_stores())
+    assert (store.role, store.persistent, store.evidence[0].text) == (
+        "postgresql",
+        True,
+        "the chart postgresql (https://charts.example.com)",
+    )
+    values = {
+        "primary": {"persistence": {"enabled": False}},
+        "readReplicas": {"persistence": {"enabled": False}},
+    }
+    lost = _object("Application", {"source": {**source, "helm": {"valuesObject": values}}})
+    assert recognise_release(lost, load_data_stores()).persistent is False
+    values["readReplicas"]["persistence"]["enabled"] = True  # one volume that persists: the data persists
+    assert recognise_release(lost, load_data_stores()).persistent is True
+    assert (
+        recognise_release(
+            _object("Application", {"source": {**source, "chart": "podinfo"}}), load_data_stores()
+        )
+        is None
+    )
