@@ -258,8 +258,7 @@ def chart_source(release: Resource, context: Context) -> Iterator[Edge]:
     chart = remote_chart(release)
     if chart is not None and chart.source_ref is not None:
         kind, name, namespace = chart.source_ref
-        at = chart.path[:-1] if chart.path[-1] == "chart" else chart.path
-        path = (*at, "sourceRef") if chart.path[-1] == "chart" else at
+        path = (*chart.path[:-1], "sourceRef") if chart.path[-1] == "chart" else chart.path
         yield from link(context, release, kind, "uses-chart-source", name, path, namespace)
 
 

@@ -249,8 +249,14 @@ def assemble(drafts: list[Draft], resources: dict[str, Resource], roles: Roles) 
         bases.append(component_name([d.name for d in group]))
         namespaces = {resources[d.anchor].namespace for d in group if d.anchor}
         spaces = [n for n in namespaces if n and n != "default" and len(namespaces) == 1]
-        keys = {instance_key(resources[d.anchor]) for d in group if d.anchor}
+        # a count index tells nothing once the block's instances are one workload (_count_leads)
+        leads = [resources[d.anchor] for d in group if d.anchor]
+        keys = {
+            instance_key(r) for r in leads if not (r.source == "terraform" and _COUNT_INDEX.search(r.address))
+        }
         spaces += [k for k in keys if k and len(keys) == 1]
+        calls = {tuple(reversed(re.findall(r"module\.([\w-]+)", r.address))) for r in leads}
+        spaces += list(calls.pop()) if len(calls) == 1 else []  # the module calls, innermost first
         folders = _folders(common_folder([d.configuration for d in group]))
         qualifiers.append([*spaces, *folders, *_folders(group[0].configuration)])
     names = unique_names(bases, qualifiers, roles.generic_folders)

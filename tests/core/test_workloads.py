@@ -1,8 +1,15 @@
+from dataclasses import replace
+
 from exitplan.graph.build import terraform_reference_edges
 from exitplan.graph.needs import Needs
 from exitplan.graph.workloads import group_workloads, load_roles
 from exitplan.model import Edge
 from tests.factories import k8s, pod_spec, tf
+
+
+def _instance(resource, index):
+    address = f"{resource.address}[{index}]"
+    return replace(resource, address=address, id=f"{resource.configuration}#{address}")
 
 
 def _group(resources, extra_edges=()):
@@ -181,3 +188,12 @@ def test_servers_anchor_their_workload_and_their_placement_group_joins_it():
     assert set(workloads["api"].resources) == {api.id, group.id}
     assert workloads["patching"].anchor == docs.id
     assert all(w.anchor != baseline.id and w.anchor != group.id for w in workloads.values())
+
+
+def test_workloads_of_one_name_in_two_module_calls_are_told_apart_by_the_calls():
+    web = [tf("aws_instance", "web", module=f"module.{call}", service_kind="vm") for call in ("shop", "blog")]
+    counted = [
+        _instance(tf("aws_instance", "api", module="module.edge", service_kind="vm"), i) for i in (0, 1)
+    ]
+    other = tf("aws_instance", "api", module="module.core", service_kind="vm")
+    assert sorted(_group([*web, *counted, other])) == ["api-core", "api-edge", "web-blog", "web-shop"]
