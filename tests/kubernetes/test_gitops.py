@@ -185,3 +185,27 @@ def test_a_release_of_a_data_store_chart_owns_state_unless_its_values_switch_per
         )
         is None
     )
+
+
+@pytest.mark.parametrize(
+    ("chart", "role", "persistent"),
+    [
+        ("redis", "redis", True),
+        ("redis-cluster", "redis", True),
+        ("postgresql-ha", "postgresql", True),
+        ("bitnamicharts/mongodb-sharded", "mongodb", True),
+        ("memcached", "memcached", False),  # keeps its data in memory
+        # a client, an exporter, an operator or a stack around a store is no store
+        ("redis-commander", None, None),
+        ("prometheus-redis-exporter", None, None),
+        ("postgres-operator", None, None),
+        ("kube-prometheus-stack", None, None),
+    ],
+)
+def test_a_data_store_chart_is_named_as_the_store_alone_or_with_its_topology(chart, role, persistent):
+    from exitplan.knowledge.data_stores import load_data_stores
+    from exitplan.knowledge.release_stores import recognise_release
+
+    release = _object("Application", {"source": {"repoURL": "https://charts.example.com", "chart": chart}})
+    store = recognise_release(release, load_data_stores())
+    assert (store.role, store.persistent) == (role, persistent) if role else store is None
