@@ -13,8 +13,6 @@ from ..knowledge.datafile import load_data_file, require
 @dataclass(frozen=True)
 class Roles:
     anchor_kinds: frozenset[str]
-    #: GitOps kinds whose objects anchor a workload when they name a chart (kubernetes/gitops.py)
-    release_kinds: frozenset[str]
     anchor_service_kinds: frozenset[str]
     platform_service_kinds: frozenset[str]
     backing_service_kinds: frozenset[str]

@@ -121,7 +121,7 @@ def anchor_name(resource: Resource) -> str:
     """A readable workload name: the object's name, with module instance keys for Terraform."""
     if resource.source == "kubernetes":
         return slug(resource.name)
-    modules = re.findall(r'module\.([\w-]+)(?:\["?([^"\]]+)"?\])?', resource.address)
+    modules = module_calls(resource.address)
     parts = [key for _, key in modules if key]
     key = instance_key(resource)  # a for_each key names the instance; a count index only tells apart
     if key and not key.isdigit():
@@ -135,6 +135,11 @@ def anchor_name(resource: Resource) -> str:
         kind = resource.type.split("_", 1)[-1]  # the type says what it is: google_container_cluster
         name = kind if kind == name or kind.endswith(f"_{name}") else f"{kind}-{name}"
     return slug("-".join([*parts, name]))
+
+
+def module_calls(address: str) -> list[tuple[str, str]]:
+    """The module calls in a Terraform address, outermost first, each with its instance key (or "")."""
+    return re.findall(r'module\.([\w-]+)(?:\["?([^"\]]+)"?\])?', address)
 
 
 def instance_key(resource: Resource) -> str | None:

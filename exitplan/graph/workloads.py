@@ -25,7 +25,7 @@ from ..model import Resource
 from .needs import Needs, components
 from .roles import Roles, WavePhase, load_roles, load_wave_phases
 from .variants import Draft, Evidence, Variant, common_folder, fold, variant_of
-from .workload_names import anchor_name, component_name, instance_key, slug, unique_names
+from .workload_names import anchor_name, component_name, instance_key, module_calls, slug, unique_names
 
 __all__ = ["Roles", "WavePhase", "Workload", "group_workloads", "load_roles", "load_wave_phases"]
 
@@ -45,9 +45,7 @@ class Workload:
 
 def is_anchor(resource: Resource, roles: Roles) -> bool:
     if resource.source == "kubernetes":
-        anchors = resource.type in roles.anchor_kinds or (
-            resource.type in roles.release_kinds and remote_chart(resource) is not None
-        )
+        anchors = resource.type in roles.anchor_kinds or remote_chart(resource) is not None
         return anchors and not resource.get("metadata", "ownerReferences")
     return (
         not resource.is_data_source
@@ -255,7 +253,7 @@ def assemble(drafts: list[Draft], resources: dict[str, Resource], roles: Roles) 
             instance_key(r) for r in leads if not (r.source == "terraform" and _COUNT_INDEX.search(r.address))
         }
         spaces += [k for k in keys if k and len(keys) == 1]
-        calls = {tuple(reversed(re.findall(r"module\.([\w-]+)", r.address))) for r in leads}
+        calls = {tuple(name for name, _ in reversed(module_calls(r.address))) for r in leads}
         spaces += list(calls.pop()) if len(calls) == 1 else []  # the module calls, innermost first
         folders = _folders(common_folder([d.configuration for d in group]))
         qualifiers.append([*spaces, *folders, *_folders(group[0].configuration)])

@@ -3,8 +3,8 @@ Argo CD ``Application`` or ``ApplicationSet`` whose source is a chart.
 
 The chart is never fetched, so the objects it would create are not in the scan; the release itself is
 what the repository says about the component (its name, chart, version, values and where the chart comes
-from). Which kinds are releases is data (``release_kinds`` in ``workload-roles.yaml``); this module reads
-the fields those objects name a chart with.
+from). The kinds are those whose chart fields this module reads (``RELEASE_KINDS``): which objects are
+releases is a matter of their shape, so it stays beside the code that reads it.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from typing import Any
 
 from ..model import Path as AttrPath
 from ..model import Resource
+
+RELEASE_KINDS = frozenset({"HelmRelease", "Application", "ApplicationSet"})
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class RemoteChart:
 def remote_chart(resource: Resource) -> RemoteChart | None:
     """The chart ``resource`` installs, when it is a release of one; ``None`` otherwise (an Argo CD
     application of a folder in a Git repository installs no chart)."""
-    if resource.source != "kubernetes":
+    if resource.source != "kubernetes" or resource.type not in RELEASE_KINDS:
         return None
     spec = resource.get("spec")
     if not isinstance(spec, Mapping):
