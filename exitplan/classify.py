@@ -14,7 +14,10 @@ from dataclasses import replace
 from typing import Any
 
 from .knowledge.data_store_catalog import load_data_stores
+from .knowledge.release_stores import recognise_release
 from .knowledge.service_catalog import Classification, ServiceCatalog
+from .kubernetes.gitops import RELEASE_KINDS
+from .kubernetes.release_volumes import release_volumes
 from .model import Resource
 
 #: The type a Terraform resource record carries for a module call that was not expanded.
@@ -77,6 +80,8 @@ def _classify_kubernetes(resource: Resource) -> Resource:
         interface = None if shared else "block"
     elif resource.type == "StatefulSet":
         stateful = keeps_volumes(resource)
+    elif resource.type in RELEASE_KINDS:
+        stateful = release_keeps_data(resource)
     return _with(
         resource,
         cloud=None,
@@ -99,6 +104,16 @@ def keeps_volumes(statefulset: Resource) -> bool:
     return isinstance(volumes, list) and any(
         isinstance(v, dict) and persistent.intersection(v) for v in volumes
     )
+
+
+def release_keeps_data(release: Resource) -> bool:
+    """A release of a chart from outside the repository holds data when its values ask for persistent
+    volumes (``kubernetes/release_volumes.py``), or when the chart is a data store's that persists
+    (``knowledge/release_stores.py``)."""
+    if release_volumes(release):
+        return True
+    store = recognise_release(release, load_data_stores())
+    return store is not None and store.persistent
 
 
 def unclassified_label(resource: Resource) -> str:

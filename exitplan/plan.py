@@ -132,8 +132,12 @@ def break_cycles(graph: nx.DiGraph) -> tuple[nx.DiGraph, tuple[Edge, ...]]:
 
 
 def phase_of(resource: Resource, phases: Sequence[WavePhase]) -> int:
-    """The earliest wave a resource may move in: its phase (foundations, data, services, edge)."""
+    """The earliest wave a resource may move in: its phase (foundations, data, services, edge). A
+    Kubernetes object that holds data (a release of a chart whose values ask for volumes) moves with the
+    data, whatever its kind."""
     default = next((i for i, p in enumerate(phases, 1) if p.name == "services"), len(phases))
+    if resource.source == "kubernetes" and resource.stateful:
+        default = next((i for i, p in enumerate(phases, 1) if p.name == "data"), default)
     for index, phase in enumerate(phases, 1):
         if (
             resource.type in phase.kubernetes_kinds

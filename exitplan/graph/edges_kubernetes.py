@@ -11,7 +11,8 @@ Edge kinds (``A → B``: A needs B):
 - ``uses-secret``                workload → Secret (same places, imagePullSecrets), or → the ExternalSecret
                                  that creates a Secret not in the manifests
 - ``uses-secret-provider-class`` workload → SecretProviderClass (secrets-store CSI volume)
-- ``claims-volume``              workload → PersistentVolumeClaim
+- ``claims-volume``              workload → PersistentVolumeClaim; also a chart's release → the existing claims its
+                                 values mount (``kubernetes/release_volumes.py``)
 - ``runs-as``                    workload → ServiceAccount (the ``default`` one, inferred, when none is named)
 - ``uses-priority-class``        workload → PriorityClass; ``uses-runtime-class`` → RuntimeClass
 - ``uses-storage-class``         StatefulSet volumeClaimTemplates, PVC, PV → StorageClass
@@ -40,6 +41,7 @@ from exitplan.graph.edges_pods import claim_templates, pod_spec_references
 from exitplan.graph.index import POD_TEMPLATES, ObjectIndex, PodIndex, edge, namespace_of
 from exitplan.graph.object_context import Context, link
 from exitplan.kubernetes.gitops import remote_chart
+from exitplan.kubernetes.release_volumes import release_volumes
 from exitplan.model import Edge, Resource
 from exitplan.model import Path as AttrPath
 
@@ -272,6 +274,26 @@ def values_from(release: Resource, context: Context) -> Iterator[Edge]:
             )
 
 
+def release_claims(release: Resource, context: Context) -> Iterator[Edge]:
+    """The chart's pods run where the release installs it: Flux's ``targetNamespace``, Argo CD's
+    destination, else the release's own namespace."""
+    field = (
+        ("spec", "targetNamespace") if release.type == "HelmRelease" else ("spec", "destination", "namespace")
+    )
+    namespace = release.get(*field)
+    for volume in release_volumes(release):
+        if volume.claim is not None:
+            yield from link(
+                context,
+                release,
+                "PersistentVolumeClaim",
+                "claims-volume",
+                volume.claim,
+                volume.path,
+                namespace if isinstance(namespace, str) and namespace else None,
+            )
+
+
 RELATIONS: dict[str, tuple[Relation, ...]] = {
     "Service": (service_selects,),
     "Ingress": (ingress_routes, ingress_class),
@@ -289,5 +311,7 @@ RELATIONS: dict[str, tuple[Relation, ...]] = {
     "ClusterRoleBinding": (role_binding,),
     "ExternalSecret": (secret_store,),
     "Secret": (created_by,),
-    "HelmRelease": (chart_source, values_from),
+    "HelmRelease": (chart_source, values_from, release_claims),
+    "Application": (release_claims,),
+    "ApplicationSet": (release_claims,),
 }

@@ -22,8 +22,6 @@ from .data_stores import DataStore, DataStoreCatalog, Evidence
 _WORDS = re.compile(r"[-_.]")
 #: Words after a store's name that say how it is deployed, not what it is.
 _TOPOLOGIES = frozenset({"ha", "cluster", "sharded", "galera", "single", "standalone", "replicaset"})
-#: Where a release keeps its values: a Flux HelmRelease, an Argo CD application's Helm source.
-_VALUES = (("spec", "values"), ("spec", "source", "helm", "valuesObject"))
 _MAX_DEPTH = 20
 
 
@@ -37,7 +35,7 @@ def recognise_release(resource: Resource, catalog: DataStoreCatalog) -> DataStor
     if role.in_memory:
         persistent, storage = False, f"no volume ({role.label} keeps its data in memory)"
     else:
-        persistent, storage = _persistent(resource)
+        persistent, storage = _persistent(resource.get(*chart.values_path))
     evidence = Evidence(
         "chart", f"the chart {chart.chart} ({chart.source})", resource.file, resource.line_of(chart.path)
     )
@@ -64,13 +62,8 @@ def _names(chart: str, role: Role) -> bool:
     return name in role.images or (first in role.images and bool(rest) and set(rest) <= _TOPOLOGIES)
 
 
-def _persistent(resource: Resource) -> tuple[bool, str]:
-    switches = {
-        enabled
-        for path in _VALUES
-        for enabled in _persistence(resource.get(*path), 0)
-        if isinstance(enabled, bool)
-    }
+def _persistent(values: Any) -> tuple[bool, str]:
+    switches = {enabled for enabled in _persistence(values, 0) if isinstance(enabled, bool)}
     if switches == {False}:
         return False, "no volume (persistence.enabled: false in the release's values)"
     return True, (

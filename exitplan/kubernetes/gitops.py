@@ -28,6 +28,8 @@ class RemoteChart:
     path: AttrPath  # the field naming the chart
     #: the Flux source object named (kind, name, namespace), to link the release to it
     source_ref: tuple[str, str, str | None] | None = None
+    #: where the release's inline values are (Flux ``spec.values``, Argo CD ``helm.valuesObject``)
+    values_path: AttrPath = ("spec", "values")
 
 
 def remote_chart(resource: Resource) -> RemoteChart | None:
@@ -70,7 +72,11 @@ def _argo(spec: Mapping[str, Any], at: AttrPath) -> RemoteChart | None:
         if isinstance(source, Mapping) and _text(source.get("chart")):
             repository = _text(source.get("repoURL")) or "a Helm repository"
             return RemoteChart(
-                source["chart"], repository, _text(source.get("targetRevision")), (*path, "chart")
+                source["chart"],
+                repository,
+                _text(source.get("targetRevision")),
+                (*path, "chart"),
+                values_path=(*path, "helm", "valuesObject"),
             )
     return None
 
@@ -83,3 +89,16 @@ def _ref(value: Any) -> tuple[str, str, str | None] | None:
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
+
+
+def release_name(resource: Resource) -> str:
+    """The Helm release's name: Flux's ``spec.releaseName`` (else ``targetNamespace-name`` when the release
+    targets another namespace, else its name), Argo CD's ``helm.releaseName`` (else the application's
+    name)."""
+    if resource.type == "HelmRelease":
+        named = _text(resource.get("spec", "releaseName"))
+        target = _text(resource.get("spec", "targetNamespace"))
+        return named or (f"{target}-{resource.name}" if target else resource.name)
+    chart = remote_chart(resource)
+    helm = chart.values_path[:-1] if chart else ("spec", "source", "helm")
+    return _text(resource.get(*helm, "releaseName")) or resource.name

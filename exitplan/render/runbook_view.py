@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..api import ScanReport
 from ..knowledge.procedures import FILLED_PLACEHOLDERS, PHASES, procedure_for
+from ..kubernetes.release_volumes import release_volumes
 from ..model import REDACTED
 from ..rules import BY_ID
 from ..scoring import WorkloadScore
@@ -41,7 +42,7 @@ def workload_view(report: ScanReport, plan: Plan, score: WorkloadScore, needs, p
         "score": score.score,
         "grade": score.grade,
         "state": score.state,
-        "state_evidence": state_evidence_view(score),
+        "state_evidence": state_evidence_view(score) or release_volume_evidence(report, score),
         "effort": score.effort,
         "weeks": f"{weeks[0]}–{weeks[1]}",
         "resources": rows,
@@ -102,6 +103,31 @@ def state_evidence_view(score: WorkloadScore) -> dict[str, Any] | None:
             else "Nothing to copy today; decide whether this data should persist at the target."
         ),
         "evidence": [{"text": e.text, "where": f"{e.file}:{e.line}"} for e in store.evidence],
+    }
+
+
+def release_volume_evidence(report: ScanReport, score: WorkloadScore) -> dict[str, Any] | None:
+    """Why a release of a chart from outside the repository owns state: the volumes its values ask for."""
+    anchor = report.resource(score.workload.anchor) if score.workload.anchor else None
+    volumes = release_volumes(anchor) if anchor is not None else ()
+    if not volumes or score.state != "owns-state":
+        return None
+    return {
+        "role": "",
+        "summary": (
+            "The release's values ask the chart for persistent volumes; the chart is not in the repository, "
+            "so its claims are not either. Copy their data with the release."
+        ),
+        "decision": "",
+        "evidence": [
+            {
+                "text": f"{v.name}: the existing claim {v.claim}"
+                if v.claim
+                else f"{v.name}: a claim the chart makes",
+                "where": f"{anchor.file}:{anchor.line_of(v.path)}",
+            }
+            for v in volumes
+        ],
     }
 
 

@@ -62,7 +62,13 @@ def _object(kind: str, spec: dict, api: str = "helm.toolkit.fluxcd.io/v2"):
                     "targetRevision": "19.6.0",
                 }
             },
-            RemoteChart("redis", "https://charts.example.com", "19.6.0", ("spec", "source", "chart")),
+            RemoteChart(
+                "redis",
+                "https://charts.example.com",
+                "19.6.0",
+                ("spec", "source", "chart"),
+                values_path=("spec", "source", "helm", "valuesObject"),
+            ),
         ),
         (
             "Application",
@@ -72,13 +78,23 @@ def _object(kind: str, spec: dict, api: str = "helm.toolkit.fluxcd.io/v2"):
                     {"repoURL": "oci://r.example.com", "chart": "api"},
                 ]
             },
-            RemoteChart("api", "oci://r.example.com", None, ("spec", "sources", 1, "chart")),
+            RemoteChart(
+                "api",
+                "oci://r.example.com",
+                None,
+                ("spec", "sources", 1, "chart"),
+                values_path=("spec", "sources", 1, "helm", "valuesObject"),
+            ),
         ),
         (
             "ApplicationSet",
             {"template": {"spec": {"source": {"repoURL": "https://charts.example.com", "chart": "web"}}}},
             RemoteChart(
-                "web", "https://charts.example.com", None, ("spec", "template", "spec", "source", "chart")
+                "web",
+                "https://charts.example.com",
+                None,
+                ("spec", "template", "spec", "source", "chart"),
+                values_path=("spec", "template", "spec", "source", "helm", "valuesObject"),
             ),
         ),
         # a folder of a Git repository, a release without a chart, a chart name that is no text: no chart
@@ -103,7 +119,7 @@ def report():
 def test_each_release_of_a_chart_is_a_workload_with_its_variants(report):
     workloads = {s.workload.id: s.workload for s in report.workloads}
     releases = {name: w for name, w in workloads.items() if w.role == "application"}
-    assert sorted(releases) == ["cert-manager", "podinfo", "redis"]
+    assert sorted(releases) == ["cert-manager", "podinfo", "redis", "wiki"]
     podinfo = releases["podinfo"]
     assert [v.configuration for v in podinfo.variants] == [
         "apps/production",
