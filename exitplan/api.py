@@ -30,6 +30,7 @@ from .knowledge.release_stores import recognise_release
 from .knowledge.service_catalog import load_service_catalog
 from .kubernetes import helm_releases, helm_render
 from .kubernetes import loader as kubernetes
+from .kubernetes.gitops import ChartSources
 from .markers import Marker, find_markers, load_markers
 from .model import FINDING_ORDER, Configuration, Edge, Finding, InputFile, LoadResult, Resource
 from .rules.base import RuleContext
@@ -89,6 +90,14 @@ class ScanReport:
         if cached is None:
             cached = {r.id: r for r in self.resources}
             object.__setattr__(self, "_index", cached)
+        return cached
+
+    def chart_sources(self) -> ChartSources:
+        """The Flux source objects, to read the chart a release installs (``kubernetes/gitops.py``)."""
+        cached = self.__dict__.get("_chart_sources")
+        if cached is None:
+            cached = ChartSources(self.resources)
+            object.__setattr__(self, "_chart_sources", cached)
         return cached
 
     def edges_from(self, sources: Iterable[str]) -> list[Edge]:
@@ -154,12 +163,13 @@ def data_stores(
         if edge.kind == "selects" and edge.source in by_id:
             selected_by[edge.target].append(by_id[edge.source])
     found = {}
+    charts = ChartSources(by_id.values())
     anchors = [v.anchor for workload in workloads for v in variants_of(workload) if v.anchor]
     for anchor in (by_id.get(rid) for rid in anchors):
         if anchor is None or anchor.source != "kubernetes" or anchor.id in found:
             continue
         services = sorted(selected_by.get(anchor.id, ()), key=lambda r: r.id)
-        store = recognise(anchor, services, catalog) or recognise_release(anchor, catalog)
+        store = recognise(anchor, services, catalog) or recognise_release(anchor, catalog, charts)
         if store is not None:
             found[anchor.id] = store
     return found

@@ -16,7 +16,7 @@ from typing import Any
 from .knowledge.data_store_catalog import load_data_stores
 from .knowledge.release_stores import recognise_release
 from .knowledge.service_catalog import Classification, ServiceCatalog
-from .kubernetes.gitops import RELEASE_KINDS
+from .kubernetes.gitops import RELEASE_KINDS, ChartSources
 from .kubernetes.release_volumes import release_volumes
 from .model import Resource
 
@@ -28,12 +28,13 @@ _MODULE_META = frozenset({"source", "version", "providers", "count", "for_each",
 
 def classify(resources: Sequence[Resource], catalog: ServiceCatalog) -> tuple[Resource, ...]:
     """New records with ``cloud``, ``service_kind``, ``stateful``, ``interface`` and ``lockin`` filled."""
-    return tuple(_classify_one(resource, catalog) for resource in resources)
+    charts = ChartSources(resources)
+    return tuple(_classify_one(resource, catalog, charts) for resource in resources)
 
 
-def _classify_one(resource: Resource, catalog: ServiceCatalog) -> Resource:
+def _classify_one(resource: Resource, catalog: ServiceCatalog, charts: ChartSources) -> Resource:
     if resource.source == "kubernetes":
-        return _classify_kubernetes(resource)
+        return _classify_kubernetes(resource, charts)
     if resource.type == MODULE_TYPE:
         source = resource.attributes.get("source")
         found = (
@@ -71,7 +72,7 @@ def module_inputs(attributes: Mapping[str, Any]) -> dict[str, Any]:
     return inputs
 
 
-def _classify_kubernetes(resource: Resource) -> Resource:
+def _classify_kubernetes(resource: Resource, charts: ChartSources) -> Resource:
     kind, stateful, interface = None, False, None
     if resource.type == "PersistentVolumeClaim":
         modes = resource.get("spec", "accessModes", default=[])
@@ -81,7 +82,7 @@ def _classify_kubernetes(resource: Resource) -> Resource:
     elif resource.type == "StatefulSet":
         stateful = keeps_volumes(resource)
     elif resource.type in RELEASE_KINDS:
-        stateful = release_keeps_data(resource)
+        stateful = release_keeps_data(resource, charts)
     return _with(
         resource,
         cloud=None,
@@ -106,13 +107,13 @@ def keeps_volumes(statefulset: Resource) -> bool:
     )
 
 
-def release_keeps_data(release: Resource) -> bool:
+def release_keeps_data(release: Resource, charts: ChartSources | None = None) -> bool:
     """A release of a chart from outside the repository holds data when its values ask for persistent
     volumes (``kubernetes/release_volumes.py``), or when the chart is a data store's that persists
     (``knowledge/release_stores.py``)."""
     if release_volumes(release):
         return True
-    store = recognise_release(release, load_data_stores())
+    store = recognise_release(release, load_data_stores(), charts)
     return store is not None and store.persistent
 
 

@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from exitplan.graph.edges_pods import claim_templates, pod_spec_references
 from exitplan.graph.index import POD_TEMPLATES, ObjectIndex, PodIndex, edge, namespace_of
 from exitplan.graph.object_context import Context, link
-from exitplan.kubernetes.gitops import remote_chart
+from exitplan.kubernetes.gitops import install_namespace, remote_chart
 from exitplan.kubernetes.release_volumes import release_volumes
 from exitplan.model import Edge, Resource
 from exitplan.model import Path as AttrPath
@@ -275,12 +275,8 @@ def values_from(release: Resource, context: Context) -> Iterator[Edge]:
 
 
 def release_claims(release: Resource, context: Context) -> Iterator[Edge]:
-    """The chart's pods run where the release installs it: Flux's ``targetNamespace``, Argo CD's
-    destination, else the release's own namespace."""
-    field = (
-        ("spec", "targetNamespace") if release.type == "HelmRelease" else ("spec", "destination", "namespace")
-    )
-    namespace = release.get(*field)
+    """The chart's pods run where the release installs it (``install_namespace``)."""
+    namespace = install_namespace(release)
     for volume in release_volumes(release):
         if volume.claim is not None:
             yield from link(
@@ -290,7 +286,7 @@ def release_claims(release: Resource, context: Context) -> Iterator[Edge]:
                 "claims-volume",
                 volume.claim,
                 volume.path,
-                namespace if isinstance(namespace, str) and namespace else None,
+                namespace,
             )
 
 

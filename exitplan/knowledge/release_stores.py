@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..kubernetes.gitops import remote_chart
+from ..kubernetes.gitops import ChartSources, remote_chart
 from ..model import Resource
 from .data_store_catalog import Role
 from .data_stores import DataStore, DataStoreCatalog, Evidence
@@ -25,8 +25,10 @@ _TOPOLOGIES = frozenset({"ha", "cluster", "sharded", "galera", "single", "standa
 _MAX_DEPTH = 20
 
 
-def recognise_release(resource: Resource, catalog: DataStoreCatalog) -> DataStore | None:
-    chart = remote_chart(resource)
+def recognise_release(
+    resource: Resource, catalog: DataStoreCatalog, sources: ChartSources | None = None
+) -> DataStore | None:
+    chart = remote_chart(resource, sources)
     if chart is None:
         return None
     role = next((r for r in catalog.roles if _names(chart.chart, r)), None)

@@ -9,8 +9,8 @@ releases is a matter of their shape, so it stays beside the code that reads it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..model import Path as AttrPath
@@ -30,13 +30,57 @@ class RemoteChart:
     source_ref: tuple[str, str, str | None] | None = None
     #: where the release's inline values are (Flux ``spec.values``, Argo CD ``helm.valuesObject``)
     values_path: AttrPath = ("spec", "values")
+    #: the repository's URL (``https://…`` for a Helm repository), or the chart's own (``oci://…/chart``)
+    url: str | None = None
 
 
-def remote_chart(resource: Resource) -> RemoteChart | None:
+class ChartSources:
+    """The Flux source objects of a scan, by configuration, namespace, kind and name: a release's
+    ``chartRef`` names an OCIRepository whose URL, not whose name, says the chart (``home-assistant`` is
+    ``oci://ghcr.io/bjw-s-labs/helm/app-template``), and a HelmRepository holds the URL a chart comes from."""
+
+    def __init__(self, resources: Iterable[Resource]) -> None:
+        self._by_key = {
+            (r.configuration, r.namespace or "default", r.type, r.name): r
+            for r in resources
+            if r.source == "kubernetes" and r.type in ("OCIRepository", "HelmRepository")
+        }
+
+    def resolve(self, release: Resource, chart: RemoteChart) -> RemoteChart:
+        if chart.source_ref is None:
+            return chart
+        kind, name, namespace = chart.source_ref
+        found = self._by_key.get(
+            (release.configuration, namespace or release.namespace or "default", kind, name)
+        )
+        url = _text(found.get("spec", "url")) if found is not None else None
+        if url is None:
+            return chart
+        if kind == "HelmRepository":
+            oci = url.startswith("oci://") or found.get("spec", "type") == "oci"
+            return replace(chart, url=f"{url.rstrip('/')}/{chart.chart}" if oci else url)
+        ref = found.get("spec", "ref")
+        version = (
+            next((v for v in (ref.get("tag"), ref.get("semver")) if _text(v)), None)
+            if isinstance(ref, Mapping)
+            else None
+        )
+        return replace(
+            chart, chart=url.rstrip("/").rsplit("/", 1)[-1], version=version or chart.version, url=url
+        )
+
+
+def remote_chart(resource: Resource, sources: ChartSources | None = None) -> RemoteChart | None:
     """The chart ``resource`` installs, when it is a release of one; ``None`` otherwise (an Argo CD
-    application of a folder in a Git repository installs no chart)."""
+    application of a folder in a Git repository installs no chart). With ``sources``, the chart and URL
+    its Flux source object gives."""
     if resource.source != "kubernetes" or resource.type not in RELEASE_KINDS:
         return None
+    chart = _chart(resource)
+    return sources.resolve(resource, chart) if sources is not None and chart is not None else chart
+
+
+def _chart(resource: Resource) -> RemoteChart | None:
     spec = resource.get("spec")
     if not isinstance(spec, Mapping):
         return None
@@ -77,6 +121,7 @@ def _argo(spec: Mapping[str, Any], at: AttrPath) -> RemoteChart | None:
                 _text(source.get("targetRevision")),
                 (*path, "chart"),
                 values_path=(*path, "helm", "valuesObject"),
+                url=_text(source.get("repoURL")),
             )
     return None
 
@@ -89,6 +134,18 @@ def _ref(value: Any) -> tuple[str, str, str | None] | None:
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
+
+
+def install_namespace(resource: Resource) -> str | None:
+    """Where the chart's objects go: Flux's ``spec.targetNamespace``, an Argo CD destination's
+    namespace, else the release's own namespace."""
+    if resource.type == "HelmRelease":
+        field: AttrPath = ("spec", "targetNamespace")
+    elif resource.type == "ApplicationSet":
+        field = ("spec", "template", "spec", "destination", "namespace")
+    else:
+        field = ("spec", "destination", "namespace")
+    return _text(resource.get(*field)) or resource.namespace
 
 
 def release_name(resource: Resource) -> str:

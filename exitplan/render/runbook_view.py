@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..api import ScanReport
 from ..knowledge.procedures import FILLED_PLACEHOLDERS, PHASES, procedure_for
+from ..kubernetes.gitops import RemoteChart, install_namespace, remote_chart
 from ..kubernetes.release_volumes import release_volumes
 from ..model import REDACTED
 from ..rules import BY_ID
@@ -195,7 +196,9 @@ def _steps(report: ScanReport, plan: Plan, score: WorkloadScore, procedures) -> 
             group["optional"].append(resource.address)
         group["wave"] = max(group["wave"], plan.wave_of(rid) or 0)
     for group in groups.values():
-        group["fill"] = _placeholders(report.resource(group["ids"][0])) if len(group["ids"]) == 1 else {}
+        group["fill"] = (
+            _placeholders(report, report.resource(group["ids"][0])) if len(group["ids"]) == 1 else {}
+        )
     ordered = sorted(groups.values(), key=lambda g: (g["wave"], g["id"]))
     return [
         {
@@ -230,9 +233,10 @@ _NAME_ATTRIBUTES = (
 )
 #: Only plain names are put into commands; anything else stays a placeholder for a person to fill.
 _SAFE_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/@-]*$")
+_EXACT_VERSION = re.compile(r"^v?\d+(\.\d+){0,2}([-+][0-9A-Za-z.-]+)?$")
 
 
-def _placeholders(resource) -> dict[str, str]:
+def _placeholders(report: ScanReport, resource) -> dict[str, str]:
     """Values for the placeholders a runbook may fill from the code: only names, never secrets."""
     name = (
         next(
@@ -242,8 +246,35 @@ def _placeholders(resource) -> dict[str, str]:
         if resource.source == "terraform"
         else resource.name
     )
-    values = dict(zip(FILLED_PLACEHOLDERS, (name, resource.namespace, resource.region), strict=True))
-    return {k: v for k, v in values.items() if isinstance(v, str) and _SAFE_VALUE.match(v) and v != REDACTED}
+    chart = remote_chart(resource, report.chart_sources())
+    # An Argo CD application lives with Argo CD; its chart is installed in the destination. A Flux
+    # HelmRelease is named by its own namespace in the flux commands, so it keeps that one.
+    argo = chart is not None and resource.type != "HelmRelease"
+    namespace = install_namespace(resource) if argo else resource.namespace
+    values = dict(zip(FILLED_PLACEHOLDERS, (name, namespace, resource.region), strict=True))
+    found = {k: v for k, v in values.items() if _plain(v)}
+    return {**found, **_chart_placeholders(chart)}
+
+
+def _chart_placeholders(chart: RemoteChart | None) -> dict[str, str]:
+    """The chart a release installs, its version, and how Helm names it: ``oci://…/chart``, or
+    ``chart --repo URL`` for a Helm repository. Only plain names and URLs are filled in."""
+    if chart is None:
+        return {}
+    values = {"<CHART>": chart.chart} if _plain(chart.chart) else {}
+    if chart.version and _EXACT_VERSION.match(chart.version):  # a range (1.x, ^2) names no file
+        values["<CHART_VERSION>"] = chart.version
+    url = chart.url if _plain(chart.url) else None
+    if url and url.startswith(("https://", "http://")) and "<CHART>" in values:
+        values["<CHART_REFERENCE>"] = f"{chart.chart} --repo {url}"
+    elif url and "<CHART>" in values:  # an OCI registry, with or without the scheme (Argo CD omits it)
+        registry = url.removeprefix("oci://").rstrip("/").removesuffix(f"/{chart.chart}")
+        values["<CHART_REFERENCE>"] = f"oci://{registry}/{chart.chart}"
+    return values
+
+
+def _plain(value: str | None) -> bool:
+    return isinstance(value, str) and bool(_SAFE_VALUE.match(value)) and value != REDACTED
 
 
 def _fill(text: str | None, values: dict[str, str]) -> str | None:

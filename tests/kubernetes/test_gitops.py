@@ -68,6 +68,7 @@ def _object(kind: str, spec: dict, api: str = "helm.toolkit.fluxcd.io/v2"):
                 "19.6.0",
                 ("spec", "source", "chart"),
                 values_path=("spec", "source", "helm", "valuesObject"),
+                url="https://charts.example.com",
             ),
         ),
         (
@@ -84,6 +85,7 @@ def _object(kind: str, spec: dict, api: str = "helm.toolkit.fluxcd.io/v2"):
                 None,
                 ("spec", "sources", 1, "chart"),
                 values_path=("spec", "sources", 1, "helm", "valuesObject"),
+                url="oci://r.example.com",
             ),
         ),
         (
@@ -95,6 +97,7 @@ def _object(kind: str, spec: dict, api: str = "helm.toolkit.fluxcd.io/v2"):
                 None,
                 ("spec", "template", "spec", "source", "chart"),
                 values_path=("spec", "template", "spec", "source", "helm", "valuesObject"),
+                url="https://charts.example.com",
             ),
         ),
         # a folder of a Git repository, a release without a chart, a chart name that is no text: no chart
@@ -225,3 +228,82 @@ def test_a_data_store_chart_is_named_as_the_store_alone_or_with_its_topology(cha
     release = _object("Application", {"source": {"repoURL": "https://charts.example.com", "chart": chart}})
     store = recognise_release(release, load_data_stores())
     assert (store.role, store.persistent) == (role, persistent) if role else store is None
+
+
+def _source(kind: str, name: str, spec: dict):
+    return k8s(
+        {
+            "apiVersion": "source.toolkit.fluxcd.io/v1",
+            "kind": kind,
+            "metadata": {"name": name, "namespace": "apps"},
+            "spec": spec,
+        }
+    )
+
+
+def test_a_chart_ref_is_the_chart_its_oci_repository_points_at():
+    from exitplan.kubernetes.gitops import ChartSources
+
+    release = _object("HelmRelease", {"chartRef": {"kind": "OCIRepository", "name": "app"}})
+    repository = _source(
+        "OCIRepository", "app", {"url": "oci://ghcr.io/bjw-s-labs/helm/app-template", "ref": {"tag": "4.4.0"}}
+    )
+    chart = remote_chart(release, ChartSources([release, repository]))
+    assert (chart.chart, chart.version, chart.url, chart.source) == (
+        "app-template",
+        "4.4.0",
+        "oci://ghcr.io/bjw-s-labs/helm/app-template",
+        "OCIRepository/app",
+    )
+    assert remote_chart(release, ChartSources([release])).chart == "app"  # the source is not in the scan
+
+
+@pytest.mark.parametrize(
+    ("spec", "url"),
+    [
+        ({"url": "https://stefanprodan.github.io/podinfo"}, "https://stefanprodan.github.io/podinfo"),
+        (
+            {"type": "oci", "url": "oci://ghcr.io/stefanprodan/charts"},
+            "oci://ghcr.io/stefanprodan/charts/podinfo",
+        ),
+    ],
+)
+def test_a_helm_repository_gives_the_url_the_chart_comes_from(spec, url):
+    from exitplan.kubernetes.gitops import ChartSources
+
+    chart = {"spec": {"chart": "podinfo", "sourceRef": {"kind": "HelmRepository", "name": "podinfo"}}}
+    release = _object("HelmRelease", {"chart": chart})
+    found = remote_chart(release, ChartSources([release, _source("HelmRepository", "podinfo", spec)]))
+    assert (found.chart, found.url) == ("podinfo", url)
+
+
+def test_a_data_store_behind_an_oci_repository_is_known_by_its_url():
+    from exitplan.knowledge.data_stores import load_data_stores
+    from exitplan.knowledge.release_stores import recognise_release
+    from exitplan.kubernetes.gitops import ChartSources
+
+    release = _object("HelmRelease", {"chartRef": {"kind": "OCIRepository", "name": "cache"}})
+    repository = _source("OCIRepository", "cache", {"url": "oci://registry-1.docker.io/bitnamicharts/redis"})
+    assert recognise_release(release, load_data_stores()) is None
+    store = recognise_release(release, load_data_stores(), ChartSources([release, repository]))
+    assert (store.role, store.persistent) == ("redis", True)
+
+
+def test_the_runbook_fills_in_the_chart_its_version_and_where_it_comes_from(tmp_path):
+    from click.testing import CliRunner
+
+    from exitplan.cli import main
+
+    result = CliRunner().invoke(
+        main, ["plan", str(FIXTURE), "--target", "hetzner", "--out", str(tmp_path), "--no-cache"]
+    )
+    assert result.exit_code == 0, result.output
+    workloads = tmp_path / "workloads"
+    wiki = (workloads / "wiki.md").read_text()
+    assert "helm template wiki oci://ghcr.io/bjw-s-labs/helm/app-template --version 4.4.0 \\" in wiki
+    assert "helm push app-template-4.4.0.tgz oci://<TARGET_REGISTRY>/charts" in wiki
+    redis = (workloads / "redis.md").read_text()  # an Argo CD application: installed in its destination
+    assert "helm template redis redis --repo https://charts.bitnami.com/bitnami --version 19.6.0 \\" in redis
+    assert "--namespace cache --values <VALUES_FILE>" in redis
+    manager = (workloads / "cert-manager.md").read_text()  # version 1.x is a range: no file is named so
+    assert "helm pull oci://quay.io/jetstack/charts/cert-manager --version <CHART_VERSION>" in manager
