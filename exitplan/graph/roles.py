@@ -21,6 +21,8 @@ class Roles:
     generic_images: frozenset[str] = frozenset()
     environment_folders: frozenset[str] = frozenset()
     generic_folders: frozenset[str] = frozenset()
+    #: GitOps objects that deploy others: never a part of the component beside them (``graph/orphans.py``)
+    deployer_kinds: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

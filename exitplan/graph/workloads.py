@@ -22,7 +22,8 @@ from dataclasses import dataclass, replace
 
 from ..kubernetes.gitops import remote_chart
 from ..model import Resource
-from .needs import Needs, components
+from .needs import Needs
+from .orphans import adopt_orphans, orphan_groups
 from .roles import Roles, WavePhase, load_roles, load_wave_phases
 from .variants import Draft, Evidence, Variant, common_folder, fold, variant_of
 from .workload_names import anchor_name, component_name, instance_key, module_calls, slug, unique_names
@@ -195,6 +196,11 @@ def group_workloads(graph: Needs, roles: Roles | None = None) -> tuple[Workload,
         if not found:
             orphans.append(rid)
 
+    # Backing services nobody was found to use join their configuration's platform, but in a Kubernetes
+    # folder that deploys one component they go with it (a release's ExternalSecret, dashboards, alerts).
+    orphans = adopt_orphans(
+        orphans, members, {a: lead[a] for a in anchors}, resources, roles.anchor_kinds | roles.deployer_kinds
+    )
     drafts = [
         Draft(
             anchor_name(resources[anchor]),
@@ -206,8 +212,7 @@ def group_workloads(graph: Needs, roles: Roles | None = None) -> tuple[Workload,
         )
         for anchor in sorted(members)
     ]
-    # Backing services nobody was found to use join their configuration's platform.
-    for group in _orphan_groups(graph, orphans, resources):
+    for group in orphan_groups(graph, orphans, resources):
         platform_by_config[resources[group[0]].configuration].update(group)
     for configuration, ids in sorted(platform_by_config.items()):
         ids = {rid for rid in ids if not resources[rid].is_data_source}
@@ -291,24 +296,6 @@ def _folders(path: str) -> list[str]:
     if parts[0].endswith((".yaml", ".yml", ".json")):
         parts[0] = parts[0].rsplit(".", 1)[0]
     return parts
-
-
-def _orphan_groups(graph: Needs, orphans: list[str], resources: dict[str, Resource]) -> list[list[str]]:
-    """Unused resources grouped with what they configure (a secret and its versions): connected by edges
-    between resources of one service kind. The main resource, the one the others point to, comes first."""
-    pool = set(orphans)
-    linked: dict[str, set[str]] = {rid: set() for rid in orphans}
-    for rid in orphans:
-        for nxt in graph.successors(rid):
-            if nxt in pool and resources[nxt].service_kind == resources[rid].service_kind:
-                linked[rid].add(nxt)
-                linked[nxt].add(rid)
-    groups = []
-    for component in components(linked):
-        members = sorted(component)
-        main = [rid for rid in members if not any(n in component for n in graph.successors(rid))]
-        groups.append(sorted(members, key=lambda rid: (rid not in main, rid)))
-    return sorted(groups)
 
 
 def apply_overrides(workloads: Sequence[Workload], overrides: Sequence, resources: dict[str, Resource]):

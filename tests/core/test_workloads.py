@@ -197,3 +197,38 @@ def test_workloads_of_one_name_in_two_module_calls_are_told_apart_by_the_calls()
     ]
     other = tf("aws_instance", "api", module="module.core", service_kind="vm")
     assert sorted(_group([*web, *counted, other])) == ["api-core", "api-edge", "web-blog", "web-shop"]
+
+
+def test_what_nobody_uses_goes_with_the_one_component_deployed_beside_it():
+    def at(resource, folder):
+        return replace(resource, file=f"{folder}/{resource.name}.yaml")
+
+    resources = [
+        # a GitOps app folder that is its own configuration: one controller and what goes with it
+        k8s("Deployment", "wiki", configuration="apps/wiki", spec=pod_spec("wiki:2")),
+        k8s("ExternalSecret", "wiki", configuration="apps/wiki"),
+        k8s("PrometheusRule", "wiki-alerts", configuration="apps/wiki"),
+        k8s("Application", "bootstrap", configuration="apps/wiki"),  # a deployer is nobody's part
+        # loose manifests of many folders in one configuration: only a folder's own component adopts
+        at(k8s("Deployment", "exporter", configuration=".", spec=pod_spec("exporter:1")), "extras/probes"),
+        at(k8s("PodMonitoring", "probe", configuration="."), "extras/probes"),
+        at(k8s("VirtualService", "ingress", configuration="."), "extras/istio"),
+        # two components beside it: nobody's
+        k8s("Deployment", "api", configuration="apps/shop", spec=pod_spec("api:1")),
+        k8s("Deployment", "web", configuration="apps/shop", spec=pod_spec("web:1")),
+        k8s("ServiceMonitor", "shop", configuration="apps/shop"),
+    ]
+    workloads = {name: w.resources for name, w in _group(resources).items()}
+    assert workloads["wiki"] == (
+        "apps/wiki#Deployment/shop/wiki",
+        "apps/wiki#ExternalSecret/shop/wiki",
+        "apps/wiki#PrometheusRule/shop/wiki-alerts",
+    )
+    assert workloads["exporter"] == (".#Deployment/shop/exporter", ".#PodMonitoring/shop/probe")
+    platforms = {name: ids for name, ids in workloads.items() if name.startswith("platform")}
+    assert sorted(platforms.values()) == [
+        (".#VirtualService/shop/ingress",),
+        ("apps/shop#ServiceMonitor/shop/shop",),
+        ("apps/wiki#Application/shop/bootstrap",),
+    ]
+    assert workloads["api"] == ("apps/shop#Deployment/shop/api",)

@@ -133,8 +133,9 @@ def test_each_release_of_a_chart_is_a_workload_with_its_variants(report):
     # folder installs no chart and anchors nothing
     assert "apps/staging#HelmRepository/podinfo/podinfo" in podinfo.resources
     assert "apps/staging#Secret/podinfo/podinfo-values" in podinfo.resources
-    assert releases["cert-manager"].resources == (
+    assert releases["cert-manager"].resources == (  # its namespace, written beside it, goes with it
         ".#HelmRelease/cert-manager/cert-manager",
+        ".#Namespace/cert-manager",
         ".#OCIRepository/cert-manager/cert-manager",
     )
     assert not any(w.anchor == ".#Application/argocd/guestbook" for w in workloads.values())
