@@ -23,6 +23,7 @@ from .graph.edges_config import route_config_values
 from .graph.edges_cross import cross_layer_edges
 from .graph.edges_kubernetes import kubernetes_edges
 from .graph.edges_releases import release_edges
+from .graph.edges_units import unit_edges
 from .graph.needs import Needs
 from .graph.workloads import Workload, apply_overrides, group_workloads, load_roles, variants_of
 from .knowledge.data_stores import DataStore, DataStoreCatalog, load_data_stores, recognise
@@ -226,11 +227,13 @@ def _scan(
     cross = list(cross_layer_edges(resources))
     released = list(release_edges(resources))  # the values name them: preferred over a match by name
     released_keys = {(e.source, e.target, e.kind) for e in released}
+    references = list(terraform_reference_edges(resources, least_only=True))  # unique_edges keeps no other
     edges = unique_edges(
         route_config_values(
             resources,
             [
-                *terraform_reference_edges(resources, least_only=True),  # unique_edges keeps no other
+                *references,
+                *unit_edges(loaded.configurations, resources, references),
                 *kubernetes_edges(resources),
                 *(e for e in cross if (e.source, e.target, e.kind) not in released_keys),
                 *addon_edges(resources),

@@ -61,6 +61,8 @@ def file_format(name: str) -> str | None:
         return "tfvars"
     if lower.endswith((".tf", ".tofu")):
         return "terraform"
+    if lower == "terragrunt.hcl":
+        return "terragrunt"
     if lower.endswith((".yaml", ".yml")):
         return "yaml"
     if lower.endswith(".json"):

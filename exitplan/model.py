@@ -212,6 +212,16 @@ class InputFile:
 
 
 @dataclass(frozen=True, order=True)
+class UnitDependency:
+    """A Terragrunt unit's ``dependency``/``dependencies`` on another unit's configuration."""
+
+    target: str  # the configuration depended on, relative to the scanned root
+    name: str  # the dependency block's label, or ``dependencies``
+    file: str
+    line: int
+
+
+@dataclass(frozen=True, order=True)
 class Configuration:
     """A unit that is deployed as one: a Terraform root module, a kustomization, a folder of manifests."""
 
@@ -222,6 +232,8 @@ class Configuration:
     note: str | None = field(default=None, compare=False)
     #: The kustomizations in the scan that build on this one (a base and its overlays), sorted.
     included_by: tuple[str, ...] = field(default=(), compare=False)
+    #: The configurations a Terragrunt unit depends on (``dependency`` blocks), sorted.
+    depends_on: tuple[UnitDependency, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, order=True)

@@ -262,6 +262,9 @@ def normalise_module_source(source: str) -> str | None:
     if not text or text.startswith(("./", "../", "/")):
         return None
     text = text.split("?", 1)[0]
+    text = text.removeprefix("tfr://").lstrip(
+        "/"
+    )  # Terragrunt's registry form: tfr:///namespace/name/provider
     for host in _REGISTRY_HOSTS:
         text = text.removeprefix(host)
     address, _, subpath = text.partition("//") if "://" not in text else _split_url_subpath(text)

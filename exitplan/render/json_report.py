@@ -63,6 +63,7 @@ def report_dict(
                     "kind": c.kind,
                     "note": c.note,
                     "included_by": list(c.included_by) or None,
+                    "depends_on": sorted({d.target for d in c.depends_on}) or None,
                 }
             )
             for c in report.configurations

@@ -7,7 +7,7 @@ a step budget per top-level expression and a depth limit on chains of locals and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..model import Unknown
@@ -36,9 +36,11 @@ class _OutOfBudget(Exception):
 
 
 class Evaluator:
-    def __init__(self) -> None:
+    def __init__(self, functions: Mapping[str, Callable[..., Any]] | None = None) -> None:
+        """``functions`` adds to or replaces Terraform's (Terragrunt's ``find_in_parent_folders``)."""
         self.steps = 0
         self.depth = 0
+        self.functions = {**FUNCTIONS, **functions} if functions else FUNCTIONS
 
     def evaluate(self, expr: Expr, scope: Scope) -> Any:
         """Evaluate a top-level expression with a fresh step budget."""
@@ -170,7 +172,7 @@ class Evaluator:
             return Unknown(expr.text)
         if expr.name == "can":
             return Unknown(expr.text)
-        function = FUNCTIONS.get(expr.name)
+        function = self.functions.get(expr.name)
         args = [self._eval(a, scope) for a in expr.args]
         if any(contains(a, SECRET) for a in args):
             return SECRET

@@ -11,6 +11,7 @@ import base64
 import ipaddress
 import json
 import math
+import posixpath
 import re
 from collections.abc import Callable
 from typing import Any
@@ -212,6 +213,11 @@ def _tomap(value: Any) -> dict:
     return value
 
 
+def _text(value: Any) -> str:
+    _need(isinstance(value, str))
+    return value
+
+
 def _tolist(value: Any) -> list:
     _need(isinstance(value, list))
     return value
@@ -225,6 +231,8 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "tonumber": _tonumber,
     "tobool": lambda v: v if isinstance(v, bool) else {"true": True, "false": False}[v],
     "merge": _merge,
+    "dirname": lambda path: posixpath.dirname(_text(path)) or ".",
+    "basename": lambda path: posixpath.basename(_text(path)),
     "concat": _concat,
     "lookup": _lookup,
     "format": _format,

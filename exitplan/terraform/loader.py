@@ -26,6 +26,7 @@ from .modules import ModuleDef, ParsedFile, build_module, directory_of, effectiv
 from .resources import instance_resources, is_literal_source
 from .scope import SECRET, Scope
 from .secrets import SecretBook
+from .terragrunt import UNIT_FILE, read_units
 from .variables import NO_INPUTS, VariableInputs, external_values
 
 FORMATS = ("terraform", "terraform-json", "tfvars")
@@ -42,6 +43,11 @@ def load(discovery: Discovery, variables: VariableInputs = NO_INPUTS) -> LoadRes
     for item in parsed:
         target = tfvars if item.source.format == "tfvars" else code
         target.setdefault(directory_of(item.source.rel), []).append(item)
+    units = read_units(discovery.root, discovery.of_format("terragrunt"), set(code))
+    for unit in units.code:
+        code.setdefault(directory_of(unit.source.rel), []).append(unit)
+    for unit in units.tfvars:
+        tfvars.setdefault(directory_of(unit.source.rel), []).append(unit)
     modules = {
         directory: build_module(directory, effective_files(files)) for directory, files in code.items()
     }
@@ -54,10 +60,11 @@ def load(discovery: Discovery, variables: VariableInputs = NO_INPUTS) -> LoadRes
         found, note, released = _load_root(
             root, modules[root], tfvars.get(root, []), downloads, variables, traversals
         )
-        configurations.append(Configuration(root, "terraform", "terraform-root", note))
+        depends_on = units.dependencies.get(root, ())
+        configurations.append(Configuration(root, "terraform", "terraform-root", note, depends_on=depends_on))
         resources.extend(found)
         releases.extend(released)
-    inputs = [item.input for item in parsed] + downloads.inputs
+    inputs = [item.input for item in parsed] + list(units.inputs) + downloads.inputs
     watched = tuple(sorted(str(path) for path in downloads.watched))
     return LoadResult(
         tuple(inputs), tuple(configurations), tuple(resources), file_reads(parsed), watched, tuple(releases)
@@ -133,6 +140,8 @@ def _walk(instance: ModuleInstance, book: SecretBook) -> Iterator[Resource]:
 
 def _tfvars_order(item: ParsedFile) -> tuple[int, str]:
     name = posixpath.basename(item.source.rel)
+    if name == UNIT_FILE:  # a Terragrunt unit's inputs reach Terraform as TF_VAR_ values: the weakest file
+        return (-1, name)
     if name == "terraform.tfvars":
         return (0, name)
     if name == "terraform.tfvars.json":
@@ -182,7 +191,7 @@ def root_variables(
 
 def _is_auto_loaded(rel: str) -> bool:
     name = posixpath.basename(rel)
-    return name in ("terraform.tfvars", "terraform.tfvars.json") or name.endswith(
+    return name in ("terraform.tfvars", "terraform.tfvars.json", UNIT_FILE) or name.endswith(
         (".auto.tfvars", ".auto.tfvars.json")
     )
 

@@ -1,0 +1,157 @@
+"""Terragrunt live repositories: each unit is the module call Terragrunt would run, with the inputs it
+assembles from includes and parent folders; nothing is run, every file read is accounted for."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from exitplan.api import scan
+from exitplan.cli import main
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "terragrunt"
+LIVE = "live/prod/eu-central-1"
+RAN = Path("/tmp/exitplan-terragrunt-ran")
+
+
+@pytest.fixture(scope="module")
+def report():
+    RAN.unlink(missing_ok=True)
+    return scan([str(FIXTURE)])
+
+
+def test_each_unit_is_the_module_it_names_with_the_inputs_it_assembles(report):
+    found = {r.id: r for r in report.resources}
+    assert sorted(found) == [
+        f"{LIVE}/app#module.app.aws_instance.app",
+        f"{LIVE}/database#module.database.aws_db_instance.this",
+        f"{LIVE}/legacy#aws_s3_bucket.exports",
+        f"{LIVE}/vpc#module.vpc",
+    ]
+    database = found[f"{LIVE}/database#module.database.aws_db_instance.this"]
+    # identifier: _envcommon's inputs, with env.hcl found above the unit; instance_class: the unit's own
+    # input over the module's default; the region: the provider root.hcl generates into the module
+    assert (database.get("identifier"), database.get("instance_class"), database.get("engine_version")) == (
+        "orders-prod",
+        "db.r6g.large",
+        "16.3",
+    )
+    assert (database.region, database.service_kind, database.file) == (
+        "eu-central-1",
+        "relational-database",
+        "modules/postgres/main.tf",
+    )
+    # tfr:/// is Terragrunt's form of a registry address: the catalog knows the module
+    vpc = found[f"{LIVE}/vpc#module.vpc"]
+    assert (vpc.service_kind, vpc.cloud, vpc.get("cidr"), vpc.file, vpc.line) == (
+        "network",
+        "aws",
+        "10.20.0.0/16",
+        f"{LIVE}/vpc/terragrunt.hcl",
+        6,
+    )
+    # no source: the folder's own .tf files run, with the inputs as the variables' values
+    assert found[f"{LIVE}/legacy#aws_s3_bucket.exports"].get("bucket") == "acme-legacy-exports"
+
+
+def test_a_dependency_links_the_units_and_the_data_store_joins_its_user(report):
+    edges = [(e.source, e.target, e.kind, e.via, e.file, e.line) for e in report.edges]
+    assert edges == [
+        (
+            f"{LIVE}/app#module.app.aws_instance.app",
+            f"{LIVE}/database#module.database.aws_db_instance.this",
+            "unit-dependency",
+            "dependency.database",
+            f"{LIVE}/app/terragrunt.hcl",
+            10,
+        )
+    ]
+    app = next(s for s in report.workloads if s.workload.name == "app")
+    assert app.state == "owns-state"
+    assert f"{LIVE}/database#module.database.aws_db_instance.this" in app.workload.resources
+    configuration = next(c for c in report.configurations if c.path == f"{LIVE}/app")
+    assert [d.target for d in configuration.depends_on] == [f"{LIVE}/database"]
+
+
+def test_every_file_read_is_accounted_for_and_a_broken_unit_hides_nothing(report):
+    inputs = {i.path: (i.format, i.status, i.reason, i.line) for i in report.inputs}
+    terragrunt = {path: v for path, v in inputs.items() if v[0] == "terragrunt"}
+    assert sorted(terragrunt) == [
+        "_envcommon/database.hcl",
+        "live/prod/account.hcl",
+        "live/prod/env.hcl",
+        f"{LIVE}/app/terragrunt.hcl",
+        f"{LIVE}/broken/terragrunt.hcl",
+        f"{LIVE}/database/terragrunt.hcl",
+        f"{LIVE}/legacy/terragrunt.hcl",
+        f"{LIVE}/region.hcl",
+        f"{LIVE}/vpc/terragrunt.hcl",
+        "root.hcl",
+    ]
+    assert terragrunt[f"{LIVE}/broken/terragrunt.hcl"] == ("terragrunt", "parsed", "syntax error", 8)
+
+
+def test_nothing_runs_and_no_secret_reaches_the_output(report, tmp_path):
+    assert not RAN.exists()  # run_cmd in root.hcl and in the app's inputs
+    database = next(r for r in report.resources if r.type == "aws_db_instance")
+    assert database.get("password") == "(sensitive value removed)"
+    result = CliRunner().invoke(main, ["plan", str(FIXTURE), "--target", "ovhcloud", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    written = "".join(p.read_text() for p in tmp_path.rglob("*") if p.is_file())
+    assert "s3cr3t-from-default" not in written and "exitplan-terragrunt-ran" not in written
+    assert not RAN.exists()
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def test_an_included_root_terragrunt_file_is_no_unit_and_tfvars_outrank_inputs(tmp_path):
+    root = _write(
+        tmp_path,
+        {
+            # the layout before root.hcl: the root is a terragrunt.hcl that units include
+            "terragrunt.hcl": 'inputs = { bucket_name = "from-root", tier = "gold" }\n',
+            "svc/terragrunt.hcl": 'include "root" {\n  path = find_in_parent_folders()\n}\n',
+            "svc/main.tf": 'variable "bucket_name" {}\nvariable "tier" {}\n'
+            'resource "aws_s3_bucket" "b" {\n  bucket = var.bucket_name\n  tags = { tier = var.tier }\n}\n',
+            "svc/terraform.tfvars": 'bucket_name = "from-tfvars"\n',
+        },
+    )
+    report = scan([str(root)])
+    assert [c.path for c in report.configurations] == ["svc"]
+    bucket = report.resources[0]
+    assert (bucket.get("bucket"), bucket.get("tags", "tier")) == ("from-tfvars", "gold")
+
+
+def test_hostile_includes_stay_bounded_and_inside_the_scanned_folder(tmp_path):
+    outside = tmp_path / "secret.hcl"
+    outside.write_text('inputs = { leaked = "outside" }\n')
+    root = _write(
+        tmp_path / "repo",
+        {
+            "a.hcl": 'include "b" {\n  path = "b.hcl"\n}\ninputs = { from_a = 1 }\n',
+            "b.hcl": 'include "a" {\n  path = "a.hcl"\n}\n',  # a cycle
+            "unit/terragrunt.hcl": 'include "a" {\n  path = "../a.hcl"\n}\n'
+            'include "out" {\n  path = "../../secret.hcl"\n}\n'
+            'terraform {\n  source = "git::https://git.example.com/modules.git//queue"\n}\n',
+        },
+    )
+    result = CliRunner().invoke(main, ["scan", str(root), "--format", "json", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert '"outside"' not in result.stdout  # the value of the file outside: never read
+    (unit,) = [r for r in data["resources"] if r["type"] == "module"]
+    assert unit["id"] == "unit#module.unit"
+    assert [(i["path"], i["status"], i.get("reason")) for i in data["inputs"]] == [
+        ("../secret.hcl", "skipped", "outside the scanned folder: not read"),
+        ("a.hcl", "parsed", None),
+        ("b.hcl", "parsed", None),
+        ("unit/terragrunt.hcl", "parsed", None),
+    ]
