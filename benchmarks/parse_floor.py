@@ -3,7 +3,7 @@
     python benchmarks/parse_floor.py PATH…
     python benchmarks/parse_floor.py --walk PATH…   # and visit every syntax node once from Python
 
-Reads every ``*.tf``, ``*.tofu`` and ``*.tfvars`` file and parses it with tree-sitter-hcl, and every
+Reads every ``*.tf``, ``*.tofu``, ``*.tfvars`` and ``*.hcl`` (Terragrunt) file and parses it with tree-sitter-hcl, and every
 ``*.yaml``/``*.yml`` file with ruamel's C safe loader (all documents), and nothing else: no records built,
 nothing evaluated. Prints the files, bytes and seconds inside the process; ``bench.py`` times the whole
 process, as it times ``exitplan scan``.
@@ -22,7 +22,7 @@ import tree_sitter_hcl
 from ruamel.yaml import YAML
 from tree_sitter import Language, Parser
 
-TERRAFORM = (".tf", ".tofu", ".tfvars")
+TERRAFORM = (".tf", ".tofu", ".tfvars", ".hcl")  # .hcl: Terragrunt units and the files they include
 YAML_FILES = (".yaml", ".yml")
 
 

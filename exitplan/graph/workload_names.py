@@ -10,7 +10,7 @@ generic one such as ``k8s`` or ``overlays``). Names are at most 40 characters.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from ..model import Resource
@@ -72,30 +72,30 @@ def unique_names(
             i: [q for q in dict.fromkeys(slug(q) for q in qualifiers[i]) if q and f"-{q}-" not in f"-{base}-"]
             for i in members
         }
+        holders = Counter(q for i in members for q in set(candidates[i]))  # members having each qualifier
         chosen: dict[int, str] = {}
         for i in members:
-            others = [set(candidates[j]) for j in members if j != i]
-            telling = [q for q in candidates[i] if not any(q in o for o in others)]
+            telling = [q for q in candidates[i] if holders[q] == 1]  # nobody else has it
             if telling:
                 chosen[i] = min(telling, key=lambda q: (q in generic, len(q), q))
+        used = set(chosen.values())
         for i in members:
             if i not in chosen:  # a qualifier some other workload lacks, and nobody took yet
-                free = [
-                    q
-                    for q in candidates[i]
-                    if q not in chosen.values() and not all(q in candidates[j] for j in members if j != i)
-                ]
+                free = [q for q in candidates[i] if q not in used and holders[q] < len(members)]
                 if free:
                     chosen[i] = free[0]
+                    used.add(free[0])
         for i, qualifier in chosen.items():
             names[i] = _qualified(base, qualifier)
     result = []
     taken: set[str] = set()
+    numbered: dict[str, int] = {}  # the next number to try per name: the ones before it are all taken
     for name in names:
-        unique, n = name, 2
+        unique, n = name, numbered.get(name, 2)
         while unique in taken:
             suffix = f"-{n}"
             unique, n = clip(name, MAX_LENGTH - len(suffix)) + suffix, n + 1
+        numbered[name] = n
         taken.add(unique)
         result.append(unique)
     return result

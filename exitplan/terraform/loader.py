@@ -26,7 +26,8 @@ from .modules import ModuleDef, ParsedFile, build_module, directory_of, effectiv
 from .resources import instance_resources, is_literal_source
 from .scope import SECRET, Scope
 from .secrets import SecretBook
-from .terragrunt import UNIT_FILE, read_units
+from .terragrunt import read_units
+from .terragrunt_context import UNIT_FILE
 from .variables import NO_INPUTS, VariableInputs, external_values
 
 FORMATS = ("terraform", "terraform-json", "tfvars")

@@ -16,8 +16,9 @@ the repository root for ``get_repo_root``); files outside it are never read.
 
 from __future__ import annotations
 
+import functools
 import posixpath
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -29,22 +30,11 @@ from .expressions import Expr, Literal
 from .hcl import Attribute, Block, Body, parse
 from .modules import ParsedFile
 from .scope import Scope
+from .terragrunt_context import Context, Use
 
-UNIT_FILE = "terragrunt.hcl"
 FORMAT = "terragrunt"
 #: Includes and reads inside includes: deeper than any real layout, shallow enough to stop a cycle.
 MAX_NESTING = 8
-#: Functions whose value needs the machine, the cloud or a command: never called.
-_NOT_STATIC = (
-    "run_cmd",
-    "get_aws_account_id",
-    "get_aws_caller_identity_arn",
-    "get_aws_caller_identity_user_id",
-    "sops_decrypt_file",
-    "get_terraform_command",
-    "get_terraform_cli_args",
-    "local_exec",
-)
 
 
 @dataclass
@@ -164,10 +154,12 @@ class _Reader:
         self.inputs: dict[str, InputFile] = {}
         self.included: set[str] = set()
         self._parsed: dict[str, Body | None] = {}
+        self._above: dict[tuple[str, str], str | None] = {}  # see above()
+        self._shared: dict[str, _Config] = {}  # files evaluated once for every unit (see _config)
 
     def unit(self, unit: SourceFile) -> _Config | None:
         folder = "/" + posixpath.dirname(unit.rel)
-        return self._config(unit.rel, _Context(folder, folder), 0)
+        return self._config(unit.rel, Context(folder, folder, folder), 0, Use())
 
     def _body(self, rel: str) -> Body | None:
         if rel in self._parsed:
@@ -193,19 +185,29 @@ class _Reader:
         self._parsed[rel] = body
         return body
 
-    def _config(self, rel: str, context: _Context, depth: int) -> _Config | None:
+    def _config(self, rel: str, context: Context, depth: int, used: Use) -> _Config | None:
+        """``rel`` evaluated for the unit of ``context``. A file whose value does not depend on the unit
+        (no ``find_in_parent_folders``, no path of the unit) is evaluated once for all units: a tree of
+        thousands of units reads the same account, region and root files; ``used`` tells the caller."""
+        if rel in self._shared:
+            return self._shared[rel]
         body = self._body(rel) if depth <= MAX_NESTING else None
         if body is None:
             return None
-        context = replace(context, here="/" + posixpath.dirname(rel))
+        own = Use()
+        here = "/" + posixpath.dirname(rel)
+        context = replace(context, here=here, parent=here if depth else context.parent)
         config = _Config(rel)
-        evaluator = Evaluator(context.functions(self, depth))
+        evaluator = Evaluator(context.functions(self, depth, own))
         exposed: dict[str, Any] = {}
         for block in body.blocks_of("include"):
             target = self._path_of(block, evaluator, Scope(), context)
-            included = self._config(target, context, depth + 1) if target else None
+            included = self._config(target, context, depth + 1, own) if target else None
             if included is None:
                 continue
+            if not depth and context.parent == context.folder:  # the unit's parent: its first include
+                context = replace(context, parent="/" + posixpath.dirname(target))
+                evaluator = Evaluator(context.functions(self, depth, own))
             self.included.add(target)
             config.includes.append(included)
             if _literal_true(block.body.attributes.get("expose")):
@@ -233,15 +235,19 @@ class _Reader:
             source = block.body.attributes.get("source")
             if source is not None:
                 config.source, config.source_line = evaluator.evaluate(source.expr, scope), source.line
+        if own.unit:
+            used.unit = True
+        elif depth:
+            self._shared[rel] = config
         return config
 
-    def _path_of(self, block: Block, evaluator: Evaluator, scope: Scope, context: _Context) -> str | None:
+    def _path_of(self, block: Block, evaluator: Evaluator, scope: Scope, context: Context) -> str | None:
         path = block.body.attributes.get("path")
         value = evaluator.evaluate(path.expr, scope) if path is not None else None
         return self.inside(value, context)
 
     def _dependencies(
-        self, rel: str, body: Body, evaluator: Evaluator, context: _Context
+        self, rel: str, body: Body, evaluator: Evaluator, context: Context
     ) -> Iterator[UnitDependency]:
         """The units ``dependency "x" { config_path = … }`` and ``dependencies { paths = […] }`` name."""
         for block in body.blocks_of("dependency"):
@@ -258,14 +264,14 @@ class _Reader:
                 if target is not None:
                     yield UnitDependency(target, "dependencies", rel, paths.line)
 
-    def read_config(self, path: Any, context: _Context, depth: int) -> Any:
+    def read_config(self, path: Any, context: Context, depth: int, used: Use) -> Any:
         target = self.inside(path, context)
-        config = self._config(target, context, depth + 1) if target else None
+        config = self._config(target, context, depth + 1, used) if target else None
         if config is None:
             return Unknown(f"read_terragrunt_config({path!r})")
         return {"locals": config.locals, "inputs": config.inputs}
 
-    def inside(self, path: Any, context: _Context) -> str | None:
+    def inside(self, path: Any, context: Context) -> str | None:
         """The file ``path`` names, relative to the scanned folder; a file outside it is recorded as
         skipped, never read."""
         target = context.inside(path)
@@ -276,62 +282,17 @@ class _Reader:
                 self.inputs[outside] = InputFile(outside, FORMAT, "skipped", reason)
         return target
 
-    def exists(self, rel: str) -> bool:
-        return (self.root / rel).is_file()
-
-
-@dataclass(frozen=True)
-class _Context:
-    """The unit a file is evaluated for: Terragrunt evaluates an included file's functions as the unit's."""
-
-    folder: str  # the unit's folder, as a path from "/" (the scanned folder)
-    here: str  # the folder of the file being read: relative paths in it start there
-
-    def relative(self, path: str) -> str:
-        """``path`` (from "/" or from ``here``) relative to the scanned folder; ``..`` first when outside."""
-        if path.startswith("/"):
-            return posixpath.normpath(path.lstrip("/") or ".")
-        return posixpath.normpath(posixpath.join(self.here.lstrip("/") or ".", path))
-
-    def inside(self, path: Any) -> str | None:
-        """The path of ``path`` under the scanned folder, or None for text, the folder itself or outside."""
-        if not isinstance(path, str) or not path.strip():
-            return None
-        relative = self.relative(path)
-        return None if relative in (".", "..") or relative.startswith("../") else relative
-
-    def functions(self, reader: _Reader, depth: int) -> dict[str, Callable[..., Any]]:
-        def find_in_parent_folders(name: str = UNIT_FILE, fallback: Any = None) -> Any:
-            folder = posixpath.dirname(self.folder)
-            while True:
-                candidate = posixpath.join(folder, name)
-                if reader.exists(candidate.lstrip("/")):
-                    return candidate
-                if folder == "/":
-                    if fallback is not None:
-                        return fallback
-                    raise ValueError(f"{name} not found above {self.folder}")
-                folder = posixpath.dirname(folder)
-
-        def unknown(name: str) -> Callable[..., Any]:
-            return lambda *args: Unknown(f"{name}()")
-
-        return {
-            "find_in_parent_folders": find_in_parent_folders,
-            "read_terragrunt_config": lambda path, default=None: reader.read_config(path, self, depth),
-            "get_terragrunt_dir": lambda: self.folder,
-            "get_original_terragrunt_dir": lambda: self.folder,
-            "get_repo_root": lambda: "/",
-            "get_parent_terragrunt_dir": lambda *label: "/",
-            "path_relative_to_include": lambda *label: self.folder.lstrip("/") or ".",
-            "path_relative_from_include": lambda *label: posixpath.relpath("/", self.folder),
-            "get_path_to_repo_root": lambda: posixpath.relpath("/", self.folder),
-            "get_path_from_repo_root": lambda: self.folder.lstrip("/") or ".",
-            "get_env": lambda name, default=None: (
-                default if default is not None else Unknown(f"get_env({name!r})")
-            ),
-            **{name: unknown(name) for name in _NOT_STATIC},
-        }
+    def above(self, folder: str, name: str) -> str | None:
+        """The nearest ``name`` in ``folder`` or a folder above it (paths from "/"); sibling units ask the
+        same question, so each answer is kept."""
+        key = (folder, name)
+        if key not in self._above:
+            candidate = posixpath.join(folder, name)
+            if (self.root / candidate.lstrip("/")).is_file():
+                self._above[key] = candidate
+            else:
+                self._above[key] = None if folder == "/" else self.above(posixpath.dirname(folder), name)
+        return self._above[key]
 
 
 def _generated_providers(block: Block, evaluator: Evaluator, scope: Scope) -> list[Block]:
@@ -344,7 +305,13 @@ def _generated_providers(block: Block, evaluator: Evaluator, scope: Scope) -> li
     name, text = evaluator.evaluate(path.expr, scope), evaluator.evaluate(contents.expr, scope)
     if not (isinstance(name, str) and name.endswith(".tf") and isinstance(text, str)):
         return []
-    return [_at_line(b, block.line) for b in parse(text).body.blocks_of("provider")]
+    return [_at_line(b, block.line) for b in _providers_in(text)]
+
+
+@functools.lru_cache(maxsize=256)
+def _providers_in(text: str) -> tuple[Block, ...]:
+    """Units of one tree generate the same provider file: it is parsed once."""
+    return tuple(parse(text).body.blocks_of("provider"))
 
 
 def _at_line(block: Block, line: int) -> Block:
