@@ -3,7 +3,8 @@
     python benchmarks/parse_floor.py PATH…
     python benchmarks/parse_floor.py --walk PATH…   # and visit every syntax node once from Python
 
-Reads every ``*.tf``, ``*.tofu``, ``*.tfvars`` and ``*.hcl`` (Terragrunt) file and parses it with tree-sitter-hcl, and every
+Reads every ``*.tf``, ``*.tofu``, ``*.tfvars`` and ``*.hcl`` file (Terragrunt's; not the provider lock file
+``.terraform.lock.hcl``, which exitplan does not read) and parses it with tree-sitter-hcl, and every
 ``*.yaml``/``*.yml`` file with ruamel's C safe loader (all documents), and nothing else: no records built,
 nothing evaluated. Prints the files, bytes and seconds inside the process; ``bench.py`` times the whole
 process, as it times ``exitplan scan``.
@@ -24,6 +25,7 @@ from tree_sitter import Language, Parser
 
 TERRAFORM = (".tf", ".tofu", ".tfvars", ".hcl")  # .hcl: Terragrunt units and the files they include
 YAML_FILES = (".yaml", ".yml")
+LOCK_FILE = ".terraform.lock.hcl"
 
 
 def _visit(tree) -> int:
@@ -48,7 +50,7 @@ def floor(root: str, walk: bool = False) -> tuple[int, int, float]:
         dirs[:] = sorted(d for d in dirs if d not in (".git", ".terraform"))
         for name in sorted(names):
             path = os.path.join(folder, name)
-            if not name.endswith(TERRAFORM + YAML_FILES) or not os.path.isfile(path):
+            if not name.endswith(TERRAFORM + YAML_FILES) or name == LOCK_FILE or not os.path.isfile(path):
                 continue
             with open(path, "rb") as handle:
                 data = handle.read()
