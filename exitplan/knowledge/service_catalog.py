@@ -25,6 +25,7 @@ from typing import Any
 from . import datafile
 from .catalog_document import CatalogDocument, KeyPath, format_path, kind_of
 from .data_path import data_path
+from .module_catalog import add_modules
 from .service_lookup import (
     Classification,
     Family,
@@ -123,6 +124,7 @@ class _Builder:
         self._new_families: list[Family] = []
         self.indirect: list[IndirectTypes] = []
         self.modules: dict[str, ModuleEntry] = {}
+        self.repositories: dict[str, str] = {}
         self._module_types: list[tuple[CatalogDocument, KeyPath, str]] = []
 
     def add_directory(self, directory: Path) -> None:
@@ -137,11 +139,17 @@ class _Builder:
             self._add_indirect(CatalogDocument(path, read_yaml(path)))
         if (directory / "modules.yaml").is_file():
             path = directory / "modules.yaml"
-            self._add_modules(CatalogDocument(path, read_yaml(path)))
+            add_modules(self, CatalogDocument(path, read_yaml(path)))
 
     def build(self) -> ServiceCatalog:
         catalog = ServiceCatalog(
-            self.kinds, self.prefixes, self.types, self.families, self.indirect, self.modules
+            self.kinds,
+            self.prefixes,
+            self.types,
+            self.families,
+            self.indirect,
+            self.modules,
+            self.repositories,
         )
         for doc, path, type_name in self._module_types:
             if catalog.lookup(type_name)[0] is None:
@@ -345,42 +353,6 @@ class _Builder:
                 families=tuple(families),
             ),
         )
-
-    def _add_modules(self, doc: CatalogDocument) -> None:
-        doc.known_keys(doc.data, frozenset({"schema_version", "profiles", "modules"}), ())
-        profiles = self._profiles(doc, doc.data.get("profiles", {}), ("profiles",), {})
-        seen: set[str] = set()
-        for source, raw in doc.mapping(doc.data.get("modules"), ("modules",)).items():
-            path: KeyPath = ("modules", source)
-            normalised = normalise_module_source(source)
-            if normalised is None:
-                doc.fail(path, "is not a registry module address (namespace/name/provider[//subpath])")
-            self._claim(doc, seen, normalised, path)
-            data = doc.mapping(raw, path)
-            as_type = data.pop("as", None)
-            inputs = doc.mapping(data.pop("inputs", {}), (*path, "inputs"))
-            defaults = doc.mapping(data.pop("defaults", {}), (*path, "defaults"))
-            also = doc.strings(data.pop("also"), (*path, "also")) if "also" in data else ()
-            for index, kind in enumerate(also):
-                if kind not in self.kinds:
-                    doc.fail((*path, "also", index), f"unknown service kind {kind!r}")
-            if as_type is not None:
-                doc.string(as_type, (*path, "as"))
-                doc.known_keys(data, frozenset(), path)
-                self._module_types.append((doc, (*path, "as"), as_type))
-                entry = None
-            elif data:
-                entry = self._entry(doc, data, path, profiles)
-            else:
-                doc.fail(path, "needs 'as' (a resource type) or an entry of its own (kind, lockin, reason)")
-            self.modules[normalised] = ModuleEntry(
-                normalised,
-                as_type,
-                entry,
-                {k: doc.string(v, (*path, "inputs", k)) for k, v in inputs.items()},
-                {k: doc.string(v, (*path, "defaults", k)) for k, v in defaults.items()},
-                also,
-            )
 
 
 __all__ = [

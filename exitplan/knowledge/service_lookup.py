@@ -136,6 +136,7 @@ class ServiceCatalog:
         families: Sequence[Family],
         indirect: Sequence[IndirectTypes],
         modules: Mapping[str, ModuleEntry],
+        repositories: Mapping[str, str] | None = None,
     ) -> None:
         self.kinds = dict(kinds)
         self.sections = tuple(dict.fromkeys(prefixes.values()))
@@ -143,6 +144,8 @@ class ServiceCatalog:
         self.families = tuple(families)  # first match wins
         self.indirect = tuple(indirect)
         self.modules = dict(modules)
+        #: module libraries in one Git repository → the address their modules are listed under
+        self.repositories = dict(repositories or {})
         self._prefixes = sorted(prefixes.items(), key=lambda item: -len(item[0]))
         self._by_provider = {name: s for s in self.sections for name in s.providers}
         self._cache: dict[str, tuple[ServiceEntry | None, str | None]] = {}
@@ -207,14 +210,14 @@ class ServiceCatalog:
 
     def module_entry(self, source: str) -> ModuleEntry | None:
         """The module catalog's entry for a registry source (or the module a ``//submodule`` is part of)."""
-        normalised = normalise_module_source(source)
+        normalised = normalise_module_source(self._listed(source))
         if normalised is None:
             return None
         return self.modules.get(normalised) or self.modules.get(normalised.split("//", 1)[0])
 
     def classify_module(self, source: str, inputs: Mapping[str, Any]) -> Classification:
         """A registry module call, by the module catalog; unknown ones keep the cloud of their source."""
-        normalised = normalise_module_source(source)
+        normalised = normalise_module_source(self._listed(source))
         if normalised is None:
             return Classification(None, None)
         module = self.module_entry(normalised)
@@ -227,6 +230,17 @@ class ServiceCatalog:
             return Classification(typed.cloud or cloud, typed.entry, module.source)
         assert module.entry is not None
         return Classification(cloud, module.entry.resolve(attributes), module.source)
+
+    def _listed(self, source: str) -> str:
+        """A module of a library repository (``repositories`` in modules.yaml) under its listed address."""
+        if not self.repositories:
+            return source
+        text = _GIT_PREFIX.sub("", source.strip().lower()).replace("github.com:", "github.com/")
+        for repository, address in self.repositories.items():
+            rest = text.removeprefix(repository)
+            if rest != text and (not rest or rest.startswith(("//", ".git", "?"))):
+                return address + rest.removeprefix(".git")
+        return source
 
     def _cloud_of_module(self, normalised: str) -> str | None:
         parts = normalised.split("//", 1)[0].split("/")
@@ -249,6 +263,7 @@ def _lookup(
 _GIT_HOSTED = re.compile(
     r"^(?:git::)?(?:https://|ssh://git@|git@)?github\.com[/:]([^/]+)/terraform-([a-z0-9]+)-(.+)$"
 )
+_GIT_PREFIX = re.compile(r"^(?:git::)?(?:https://|ssh://git@|git@)?")
 _REGISTRY_HOSTS = ("registry.terraform.io/", "registry.opentofu.org/", "app.terraform.io/")
 
 

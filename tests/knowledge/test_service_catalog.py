@@ -126,10 +126,35 @@ def test_every_hyperscaler_type_prefix_has_a_cloud(catalog):
         ("./modules/db", None),
         ("../shared", None),
         ("git::https://gitlab.example.com/infra/db.git", None),
+        ("tfr:///terraform-aws-modules/vpc/aws?version=5.8.1", "terraform-aws-modules/vpc/aws"),  # Terragrunt
+        ("tfr://registry.terraform.io/terraform-aws-modules/rds/aws", "terraform-aws-modules/rds/aws"),
     ],
 )
 def test_module_sources_are_normalised(source, normalised):
     assert normalise_module_source(source) == normalised
+
+
+@pytest.mark.parametrize(
+    ("source", "kind"),
+    [
+        ("github.com/GoogleCloudPlatform/cloud-foundation-fabric//modules/net-vpc?ref=v35.0.0", "network"),
+        (
+            "git::https://github.com/GoogleCloudPlatform/cloud-foundation-fabric.git//modules/gcs",
+            "object-storage",
+        ),
+        (
+            "git@github.com:GoogleCloudPlatform/cloud-foundation-fabric//modules/cloudsql-instance",
+            "relational-database",
+        ),
+        (
+            "github.com/GoogleCloudPlatform/cloud-foundation-fabric-extra//modules/gcs",
+            None,
+        ),  # another repository
+    ],
+)
+def test_a_module_of_a_library_repository_is_known_under_its_listed_address(source, kind):
+    found = load_service_catalog([]).classify_module(source, {})
+    assert (found.entry.kind if found.entry else None) == kind
 
 
 # --- bad catalogs ---------------------------------------------------------------------------------------
@@ -192,6 +217,13 @@ def test_invalid_catalogs_name_file_and_key_path(tmp_path, text, where, problem)
     assert message.startswith(str(directory / "services" / "acme.yaml") + ": ")
     assert f": {where}" in message
     assert problem in message
+
+
+def test_a_library_repository_must_map_to_a_registry_address(tmp_path):
+    text = "schema_version: 1\nrepositories:\n  github.com/acme/lib: not-an-address\nmodules: {}\n"
+    directory = user_dir(tmp_path, {"modules.yaml": text})
+    with pytest.raises(CatalogError, match=r'repositories\."github.com/acme/lib": must map to a registry'):
+        load_service_catalog([directory])
 
 
 def test_a_module_must_name_a_known_type(tmp_path):
