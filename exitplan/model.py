@@ -219,6 +219,11 @@ class UnitDependency:
     name: str  # the dependency block's label, or ``dependencies``
     file: str
     line: int
+    #: the outputs of the target the unit's inputs read; empty when not known (the whole object, or none)
+    outputs: tuple[str, ...] = ()
+    #: the addresses in the target those outputs come from (``module.db.aws_db_instance.this``, or a
+    #: module call's prefix ``module.db.module.x.``); empty when not followed
+    addresses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, order=True)

@@ -2,10 +2,12 @@
 
 - ``unit-dependency``  each top resource of the unit → each top resource of the unit it depends on
 
-A unit reads another's outputs (``dependency.database.outputs.endpoint``), which Terraform only knows
-after the other is applied, so which resource reads which output is not followed. The edge joins the
-units at their tops, the resources nothing else in their unit needs (the instance, not its subnet
-group): what the top needs comes along through the unit's own edges, as it does for a module.
+A unit reads another's outputs (``dependency.database.outputs.endpoint``); the edge goes to the resources
+those outputs name in the other unit (the loader follows each output's value, ``UnitDependency.addresses``).
+Where that is not known (a whole ``outputs`` object, an output through variables, ``dependencies``
+blocks), it goes to the other unit's tops, the resources nothing else in their unit needs (the instance,
+not its subnet group). It leaves from the depending unit's tops: which of its resources reads which input
+is Terraform's business after apply; what the top needs comes along through the unit's own edges.
 """
 
 from __future__ import annotations
@@ -31,8 +33,11 @@ def unit_edges(
     tops = {path: [r for r in members if r.id not in needed] for path, members in by_configuration.items()}
     for configuration in dependent:
         for dependency in configuration.depends_on:
+            if dependency.outputs and not dependency.addresses:
+                continue  # it reads only values no resource holds (a domain name passed through)
+            named = _behind(dependency.addresses, by_configuration.get(dependency.target, ()))
             for source in tops.get(configuration.path, ()):
-                for target in tops.get(dependency.target, ()):
+                for target in named or tops.get(dependency.target, ()):
                     yield Edge(
                         source.id,
                         target.id,
@@ -42,3 +47,18 @@ def unit_edges(
                         dependency.file,
                         dependency.line,
                     )
+
+
+def _behind(addresses: Sequence[str], members: Sequence[Resource]) -> list[Resource]:
+    """The resources of the unit depended on that the outputs read come from: each address, its
+    instances (``[0]``, ``["a"]``) and, for a module call's prefix, everything in it."""
+    if not addresses:
+        return []
+    return [
+        r
+        for r in members
+        if any(
+            r.address.startswith(a) if a.endswith(".") else r.address == a or r.address.startswith(f"{a}[")
+            for a in addresses
+        )
+    ]

@@ -17,9 +17,19 @@ from pathlib import Path
 
 from ..boundary import Boundary
 from ..discover import MAX_FILE_BYTES, Discovery, SourceFile, file_format
-from ..model import ChartRelease, Configuration, InputFile, LoadResult, Location, Resource, Unknown
+from ..model import (
+    ChartRelease,
+    Configuration,
+    InputFile,
+    LoadResult,
+    Location,
+    Resource,
+    UnitDependency,
+    Unknown,
+)
 from ..secrets import is_secret_key
 from .evaluate import Evaluator
+from .expressions import traversals
 from .file_reads import file_reads
 from .instances import Context, ModuleInstance
 from .modules import ModuleDef, ParsedFile, build_module, directory_of, effective_files, parse_source
@@ -58,10 +68,10 @@ def load(discovery: Discovery, variables: VariableInputs = NO_INPUTS) -> LoadRes
     releases: list[ChartRelease] = []
     traversals: dict = {}  # one memo of traversals per expression for all configurations (Context)
     for root in root_directories(modules):
+        depends_on = tuple(_followed(d, modules, downloads) for d in units.dependencies.get(root, ()))
         found, note, released = _load_root(
             root, modules[root], tfvars.get(root, []), downloads, variables, traversals
         )
-        depends_on = units.dependencies.get(root, ())
         configurations.append(Configuration(root, "terraform", "terraform-root", note, depends_on=depends_on))
         resources.extend(found)
         releases.extend(released)
@@ -70,6 +80,55 @@ def load(discovery: Discovery, variables: VariableInputs = NO_INPUTS) -> LoadRes
     return LoadResult(
         tuple(inputs), tuple(configurations), tuple(resources), file_reads(parsed), watched, tuple(releases)
     )
+
+
+def _followed(
+    dependency: UnitDependency, modules: dict[str, ModuleDef], downloads: Downloads
+) -> UnitDependency:
+    """``dependency`` with the addresses behind the outputs it reads, in the unit it depends on: that
+    unit's module call (or its own folder's module) and, in it, what each output's value names."""
+    target = modules.get(dependency.target)
+    if target is None or not dependency.outputs:
+        return dependency
+    prefix, module = "", target
+    if len(target.calls) == 1 and not target.resources:
+        ((name, call),) = target.calls.items()
+        source = is_literal_source(call)
+        child = (
+            downloads.module_at(_join(dependency.target, source))
+            if source and is_local_source(source)
+            else None
+        )
+        if child is None:
+            return dependency
+        prefix, module = f"module.{name}.", child
+    addresses: set[str] = set()
+    for output in dependency.outputs:
+        value = module.outputs.get(output)
+        if value is not None:
+            addresses.update(prefix + named for named in _named(value[0], module, 0))
+    return dataclasses.replace(dependency, addresses=tuple(sorted(addresses)))
+
+
+def _named(expr, module: ModuleDef, depth: int) -> set[str]:
+    """What an output's value names in its module: ``aws_db_instance.this``, ``data.x.y``, ``module.m.``
+    (everything of a module call), through locals; a variable names nothing of the module's own."""
+    found: set[str] = set()
+    for traversal in traversals(expr):
+        attrs = [a for kind, a in traversal.steps if kind == "attr"]
+        root = traversal.root
+        if not attrs or root in (None, "var", "each", "count", "path", "self", "terraform"):
+            continue
+        if root == "local":
+            local = module.locals.get(attrs[0])
+            found |= _named(local, module, depth + 1) if local is not None and depth < 8 else set()
+        elif root == "module":
+            found.add(f"module.{attrs[0]}.")
+        elif root == "data":
+            found.update([f"data.{attrs[0]}.{attrs[1]}"] if len(attrs) > 1 else [])
+        else:
+            found.add(f"{root}.{attrs[0]}")
+    return found
 
 
 def root_directories(modules: dict[str, ModuleDef]) -> list[str]:

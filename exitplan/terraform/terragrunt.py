@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -77,8 +78,8 @@ def read_units(root: Path, units: list[SourceFile], code_folders: set[str]) -> U
         if config is None or unit.rel in included:
             continue
         folder = posixpath.dirname(unit.rel) or "."
-        dependencies[folder] = tuple(sorted(config.dependencies))
         source, inputs, providers = _merged(config)
+        dependencies[folder] = tuple(sorted(_with_outputs(d, inputs) for d in config.dependencies))
         if isinstance(source, str) and source.strip():
             code.append(_module_call(unit, folder, _local_source(source, folder), config, inputs, providers))
         elif folder in code_folders:
@@ -90,6 +91,28 @@ def read_units(root: Path, units: list[SourceFile], code_folders: set[str]) -> U
     return Units(
         tuple(code), tuple(tfvars), tuple(reader.inputs[rel] for rel in sorted(reader.inputs)), dependencies
     )
+
+
+def _with_outputs(dependency: UnitDependency, inputs: dict[str, Any]) -> UnitDependency:
+    """The dependency with the outputs the inputs read (``dependency.db.outputs.endpoint``, also inside a
+    string); none when an input takes the whole object, or for ``dependencies`` (which reads no output)."""
+    reads = re.compile(rf"\bdependency\.{re.escape(dependency.name)}\.outputs(?:\.([A-Za-z_][\w-]*))?")
+    names: set[str] = set()
+    for value in _unknowns(inputs, 0):
+        for found in reads.finditer(value.expression):
+            if found.group(1) is None:
+                return dependency
+            names.add(found.group(1))
+    return replace(dependency, outputs=tuple(sorted(names)))
+
+
+def _unknowns(value: Any, depth: int) -> list[Unknown]:
+    if depth > 20:
+        return []
+    if isinstance(value, Unknown):
+        return [value]
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return [u for item in items for u in _unknowns(item, depth + 1)]
 
 
 def _merged(config: _Config) -> tuple[Any, dict[str, Any], list[Block]]:

@@ -28,7 +28,9 @@ def test_each_unit_is_the_module_it_names_with_the_inputs_it_assembles(report):
     assert sorted(found) == [
         f"{LIVE}/app#module.app.aws_instance.app",
         f"{LIVE}/database#module.database.aws_db_instance.this",
+        f"{LIVE}/database#module.database.aws_sns_topic.alerts",
         f"{LIVE}/legacy#aws_s3_bucket.exports",
+        f"{LIVE}/reports#module.reports.aws_instance.app",
         f"{LIVE}/vpc#module.vpc",
     ]
     database = found[f"{LIVE}/database#module.database.aws_db_instance.this"]
@@ -57,7 +59,9 @@ def test_each_unit_is_the_module_it_names_with_the_inputs_it_assembles(report):
     assert found[f"{LIVE}/legacy#aws_s3_bucket.exports"].get("bucket") == "acme-legacy-exports"
 
 
-def test_a_dependency_links_the_units_and_the_data_store_joins_its_user(report):
+def test_a_dependency_links_what_reads_an_output_to_the_resources_behind_it(report):
+    """The app reads the database's endpoint (aws_db_instance.this), not its alerts topic; reports read
+    its name, a value no resource holds, and get no edge."""
     edges = [(e.source, e.target, e.kind, e.via, e.file, e.line) for e in report.edges]
     assert edges == [
         (
@@ -72,8 +76,11 @@ def test_a_dependency_links_the_units_and_the_data_store_joins_its_user(report):
     app = next(s for s in report.workloads if s.workload.name == "app")
     assert app.state == "owns-state"
     assert f"{LIVE}/database#module.database.aws_db_instance.this" in app.workload.resources
-    configuration = next(c for c in report.configurations if c.path == f"{LIVE}/app")
-    assert [d.target for d in configuration.depends_on] == [f"{LIVE}/database"]
+    depends = {c.path: c.depends_on for c in report.configurations if c.depends_on}
+    assert {path: [(d.target, d.outputs, d.addresses) for d in found] for path, found in depends.items()} == {
+        f"{LIVE}/app": [(f"{LIVE}/database", ("endpoint",), ("module.database.aws_db_instance.this",))],
+        f"{LIVE}/reports": [(f"{LIVE}/database", ("name",), ())],
+    }
 
 
 def test_every_file_read_is_accounted_for_and_a_broken_unit_hides_nothing(report):
@@ -88,6 +95,7 @@ def test_every_file_read_is_accounted_for_and_a_broken_unit_hides_nothing(report
         f"{LIVE}/database/terragrunt.hcl",
         f"{LIVE}/legacy/terragrunt.hcl",
         f"{LIVE}/region.hcl",
+        f"{LIVE}/reports/terragrunt.hcl",
         f"{LIVE}/vpc/terragrunt.hcl",
         "root.hcl",
     ]
