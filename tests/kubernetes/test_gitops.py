@@ -159,16 +159,8 @@ def test_a_release_links_to_its_chart_source_and_values(report):
     assert paths == {"spec.chart.spec.sourceRef", "spec.chartRef"}
 
 
-def test_the_runbook_of_a_release_says_how_to_render_and_move_its_chart(tmp_path):
-    from click.testing import CliRunner
-
-    from exitplan.cli import main
-
-    result = CliRunner().invoke(
-        main, ["plan", str(FIXTURE), "--target", "hetzner", "--out", str(tmp_path), "--no-cache"]
-    )
-    assert result.exit_code == 0, result.output
-    runbook = (tmp_path / "workloads" / "redis.md").read_text()
+def test_the_runbook_of_a_release_says_how_to_render_and_move_its_chart(gitops_runbooks):
+    runbook = (gitops_runbooks / "redis.md").read_text()
     assert "### 1. Helm chart installed by Flux or Argo CD from outside the repository" in runbook
     assert "helm template" in runbook and "flux get helmreleases" in runbook
 
@@ -290,16 +282,8 @@ def test_a_data_store_behind_an_oci_repository_is_known_by_its_url():
     assert (store.role, store.persistent) == ("redis", True)
 
 
-def test_the_runbook_fills_in_the_chart_its_version_and_where_it_comes_from(tmp_path):
-    from click.testing import CliRunner
-
-    from exitplan.cli import main
-
-    result = CliRunner().invoke(
-        main, ["plan", str(FIXTURE), "--target", "hetzner", "--out", str(tmp_path), "--no-cache"]
-    )
-    assert result.exit_code == 0, result.output
-    workloads = tmp_path / "workloads"
+def test_the_runbook_fills_in_the_chart_its_version_and_where_it_comes_from(gitops_runbooks):
+    workloads = gitops_runbooks
     wiki = (workloads / "wiki.md").read_text()
     assert "helm template wiki oci://ghcr.io/bjw-s-labs/helm/app-template --version 4.4.0 \\" in wiki
     assert "helm push app-template-4.4.0.tgz oci://<TARGET_REGISTRY>/charts" in wiki

@@ -139,16 +139,8 @@ def test_the_release_owns_state_and_the_claim_it_mounts_joins_it(report):
     assert podinfo.state == "stateless"  # `redis: {enabled: true}` in its values is no volume
 
 
-def test_the_plan_moves_the_release_with_the_data_and_the_runbook_cites_its_values(tmp_path):
-    from click.testing import CliRunner
-
-    from exitplan.cli import main
-
-    result = CliRunner().invoke(
-        main, ["plan", str(FIXTURE), "--target", "hetzner", "--out", str(tmp_path), "--no-cache"]
-    )
-    assert result.exit_code == 0, result.output
-    runbook = (tmp_path / "workloads" / "wiki.md").read_text()
+def test_the_plan_moves_the_release_with_the_data_and_the_runbook_cites_its_values(gitops_runbooks):
+    runbook = (gitops_runbooks / "wiki.md").read_text()
     assert "**State: owns-state.** The release's values ask the chart for persistent volumes" in runbook
     file = "apps/base/wiki/helmrelease.yaml"
     assert f"| data: the existing claim wiki-data | `{file}:22` |" in runbook
