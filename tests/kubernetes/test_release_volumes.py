@@ -139,7 +139,7 @@ def test_the_release_owns_state_and_the_claim_it_mounts_joins_it(report):
     assert podinfo.state == "stateless"  # `redis: {enabled: true}` in its values is no volume
 
 
-def test_the_plan_moves_the_release_with_the_data_and_the_runbook_cites_its_values(gitops_runbooks):
+def test_the_runbook_cites_the_values_that_ask_for_volumes(gitops_runbooks):
     runbook = (gitops_runbooks / "wiki.md").read_text()
     assert "**State: owns-state.** The release's values ask the chart for persistent volumes" in runbook
     file = "apps/base/wiki/helmrelease.yaml"
