@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from ..plan import Plan
 
 BLOCKER_WEIGHT = 30
+#: Unread module calls and unknown types the summary names before it counts the rest.
+UNASSESSED_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,17 @@ def _service_table(report: ScanReport, plan: Plan) -> list[dict[str, Any]]:
     return [{**row, "types": ", ".join(sorted(row["types"]))} for _, row in sorted(rows.items())]
 
 
+def _unread_modules(unread: list) -> list[dict[str, Any]]:
+    """Module calls whose code is not in the scan, by source: each source once, with where it is called."""
+    by_source: dict[str, list[str]] = defaultdict(list)
+    for r in sorted(unread, key=lambda r: r.id):
+        source = r.attributes.get("source")
+        by_source[source if isinstance(source, str) else "(source not known)"].append(
+            f"{r.address} in {r.configuration}"
+        )
+    return [{"source": s, "calls": calls} for s, calls in sorted(by_source.items())]
+
+
 def _plan_view(report, plan: Plan, scores, needs, workload_views, date, gravity: Gravity) -> dict[str, Any]:
     sizes = {d.resource: d for d in gravity.data}
     target = plan.target
@@ -118,6 +131,22 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date, gravity:
         return ", ".join(found) if len(found) <= 3 else f"shared by {len(found)} workloads"
 
     clouds = sorted({r.cloud for r in report.resources if r.cloud})
+    unread = [
+        r
+        for r in report.resources
+        if r.source == "terraform" and r.type == "module" and r.service_kind is None and r.conditional is None
+    ]
+    unknown_types = sorted(  # EP603's: a cloud's type the service catalog does not know
+        {
+            r.type
+            for r in report.resources
+            if r.source == "terraform"
+            and r.type != "module"
+            and r.cloud
+            and r.service_kind is None
+            and not r.is_data_source
+        }
+    )
     return {
         "date": date,
         "version": report.version,
@@ -149,6 +178,13 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date, gravity:
             "sizes": dict(sorted(efforts.items())),
             "parallel_weeks": f"{longest[0]}–{longest[1]}",
             "serial_weeks": f"{total[0]}–{total[1]}",
+        },
+        "unassessed": {
+            "modules": _unread_modules(unread)[:UNASSESSED_SHOWN],
+            "more_modules": max(0, len(_unread_modules(unread)) - UNASSESSED_SHOWN),
+            "module_count": len(unread),
+            "types": unknown_types[:UNASSESSED_SHOWN],
+            "more_types": max(0, len(unknown_types) - UNASSESSED_SHOWN),
         },
         "configurations": [{"path": c.path, "kind": c.kind} for c in report.configurations],
         "inputs": [

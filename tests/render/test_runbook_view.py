@@ -42,3 +42,37 @@ def test_the_edges_from_some_resources_come_in_report_order():
     assert report.edges_from([a.id, c.id, a.id]) == [edges[0], edges[1], edges[3]]
     assert report.edges_from([b.id]) == [edges[2]]
     assert report.edges_from(["nowhere"]) == []
+
+
+def test_the_summary_names_what_the_scan_could_not_assess(tmp_path):
+    """A module whose code is not in the scan and a type the catalog does not know are not assessed:
+    the executive summary says so, by source, instead of letting a score of 100 speak for them."""
+    from click.testing import CliRunner
+
+    from exitplan.cli import main
+
+    infra = tmp_path / "infra"
+    for unit in ("qa", "prod"):
+        (infra / unit).mkdir(parents=True)
+        (infra / unit / "main.tf").write_text(
+            'module "db" {\n  source = "git::https://git.example.com/modules.git//mysql?ref=v1"\n}\n'
+            'resource "aws_shiny_new_service" "x" {}\n'
+        )
+    out = tmp_path / "plan"
+    result = CliRunner().invoke(
+        main, ["plan", str(infra), "--target", "hetzner", "--out", str(out), "--no-cache"]
+    )
+    assert result.exit_code == 0, result.output
+    summary = (out / "EXIT-PLAN.md").read_text().split("## 2.")[0]
+    assert "**Not assessed** (the scores above do not cover these):" in summary
+    assert (
+        "- 2 module calls whose code is not in the scan, so what they create is not in this plan." in summary
+    )
+    assert (
+        "  - `git::https://git.example.com/modules.git//mysql?ref=v1`: 2 calls (module.db in prod, module.db in qa)"
+        in summary
+    )
+    assert (
+        "Resources of types the service catalog does not know (EP603 in the runbooks): `aws_shiny_new_service`."
+        in summary
+    )
