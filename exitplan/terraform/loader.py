@@ -309,7 +309,8 @@ class Downloads:
         if directory in self.modules:
             return self.modules[directory]
         outside = directory.startswith(("..", "/"))
-        if not outside and ".terraform/modules" not in directory:
+        downloaded = ".terraform/modules" in directory or "/.terragrunt-cache/" in f"/{directory}"
+        if not outside and not downloaded:
             return None
         if directory not in self._read:
             if not self.boundary.contains(self.root / directory):

@@ -34,6 +34,8 @@ from .scope import Scope
 from .terragrunt_context import Context, Use
 
 FORMAT = "terragrunt"
+#: Where ``terragrunt init`` downloads a unit's remote module, in the unit's folder.
+CACHE = ".terragrunt-cache"
 #: Includes and reads inside includes: deeper than any real layout, shallow enough to stop a cycle.
 MAX_NESTING = 8
 
@@ -81,6 +83,7 @@ def read_units(root: Path, units: list[SourceFile], code_folders: set[str]) -> U
         source, inputs, providers = _merged(config)
         dependencies[folder] = tuple(sorted(_with_outputs(d, inputs) for d in config.dependencies))
         if isinstance(source, str) and source.strip():
+            source = _downloaded(root, folder, source) or source
             code.append(_module_call(unit, folder, _local_source(source, folder), config, inputs, providers))
         elif folder in code_folders:
             tfvars.append(_variables(unit, config, inputs))
@@ -128,6 +131,27 @@ def _merged(config: _Config) -> tuple[Any, dict[str, Any], list[Block]]:
         providers.extend(nested_providers)
     inputs.update(config.inputs)
     return source, inputs, [*providers, *config.providers]
+
+
+def _downloaded(root: Path, folder: str, source: str) -> str | None:
+    """The copy of a remote module ``terragrunt init`` left in the unit's ``.terragrunt-cache``, as a path
+    from the unit: ``.terragrunt-cache/<hash>/<hash>/<the source's //subdirectory>``. The first such copy
+    in name order that holds ``.tf`` files, so that the same folder gives the same scan."""
+    if source.startswith(("/", "./", "../")):
+        return None
+    address = source.split("?", 1)[0]
+    scheme = address.find("://")
+    subdir = address[scheme + 3 :].partition("//")[2] if scheme >= 0 else address.partition("//")[2]
+    cache = root / folder / CACHE
+    try:
+        candidates = sorted(cache.glob("*/*")) if cache.is_dir() else []
+    except OSError:
+        return None
+    for candidate in candidates:
+        module = candidate / subdir.strip("/") if subdir.strip("/") else candidate
+        if module.is_dir() and any(module.glob("*.tf")):
+            return "./" + module.relative_to(root / folder).as_posix()
+    return None
 
 
 def _local_source(source: str, folder: str) -> str:

@@ -163,3 +163,28 @@ def test_hostile_includes_stay_bounded_and_inside_the_scanned_folder(tmp_path):
         ("b.hcl", "parsed", None),
         ("unit/terragrunt.hcl", "parsed", None),
     ]
+
+
+def test_a_remote_module_terragrunt_downloaded_is_read_from_the_units_cache(tmp_path):
+    cache = "db/.terragrunt-cache/Qx1/Zr9/modules/mysql"
+    root = _write(
+        tmp_path,
+        {
+            "db/terragrunt.hcl": 'terraform {\n  source = "git::https://git.example.com/mods.git//modules/mysql?ref=v2"\n}\n'
+            'inputs = {\n  instance_class = "db.m6g.large"\n}\n',
+            f"{cache}/main.tf": 'variable "instance_class" {}\n'
+            'resource "aws_db_instance" "this" {\n  engine = "mysql"\n  instance_class = var.instance_class\n}\n',
+            # the unit without a copy stays an unread module call
+            "cache/terragrunt.hcl": 'terraform {\n  source = "git::https://git.example.com/mods.git//modules/redis"\n}\n',
+        },
+    )
+    report = scan([str(root)])
+    found = {r.id: r for r in report.resources}
+    assert sorted(found) == ["cache#module.cache", "db#module.db.aws_db_instance.this"]
+    database = found["db#module.db.aws_db_instance.this"]
+    assert (database.get("instance_class"), database.file, database.service_kind) == (
+        "db.m6g.large",
+        f"{cache}/main.tf",
+        "relational-database",
+    )
+    assert f"{cache}/main.tf" in {i.path for i in report.inputs}
