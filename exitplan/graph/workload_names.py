@@ -59,7 +59,8 @@ def unique_names(
     ``qualifiers[i]`` are workload i's candidate qualifiers, most telling first (its namespace, then its
     configuration's folders from the nearest). A workload takes the shortest candidate no other workload of
     the same base has, preferring names that are not generic folders; one without such a candidate takes
-    its first candidate nobody took; one without candidates (the root configuration) keeps the bare base."""
+    its first candidate nobody took, else its nearest folders joined (``hub-project``); one without
+    candidates (the root configuration) keeps the bare base. Linear in the workloads of one base."""
     bases = [clip(slug(b) or "workload") for b in bases]
     by_base: dict[str, list[int]] = defaultdict(list)
     for i, base in enumerate(bases):
@@ -82,6 +83,8 @@ def unique_names(
         for i in members:
             if i not in chosen:  # a qualifier some other workload lacks, and nobody took yet
                 free = [q for q in candidates[i] if q not in used and holders[q] < len(members)]
+                # else the nearest folders together (network-hub-project), before a number
+                free = free or [q for q in _joined(candidates[i]) if q not in used]
                 if free:
                     chosen[i] = free[0]
                     used.add(free[0])
@@ -99,6 +102,12 @@ def unique_names(
         taken.add(unique)
         result.append(unique)
     return result
+
+
+def _joined(qualifiers: Sequence[str]) -> list[str]:
+    """The nearest two, three, … qualifiers as one, farthest first: ``[project, network-hub, hub]`` gives
+    ``network-hub-project``, ``hub-network-hub-project``."""
+    return ["-".join(reversed(qualifiers[:count])) for count in range(2, len(qualifiers) + 1)]
 
 
 def _qualified(base: str, qualifier: str) -> str:
