@@ -63,6 +63,8 @@ def file_format(name: str) -> str | None:
         return "terraform"
     if lower == "terragrunt.hcl":
         return "terragrunt"
+    if lower == "terragrunt.stack.hcl":
+        return "terragrunt-stack"
     if lower.endswith((".yaml", ".yml")):
         return "yaml"
     if lower.endswith(".json"):

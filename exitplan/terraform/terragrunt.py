@@ -32,6 +32,7 @@ from .hcl import Attribute, Block, Body, parse
 from .modules import ParsedFile
 from .scope import Scope
 from .terragrunt_context import Context, Use
+from .terragrunt_stacks import stack_calls
 
 FORMAT = "terragrunt"
 #: Where ``terragrunt init`` downloads a unit's remote module, in the unit's folder.
@@ -67,14 +68,16 @@ class Units:
     dependencies: dict[str, tuple[UnitDependency, ...]] = field(default_factory=dict)
 
 
-def read_units(root: Path, units: list[SourceFile], code_folders: set[str]) -> Units:
+def read_units(
+    root: Path, units: list[SourceFile], code_folders: set[str], stacks: list[SourceFile] = ()
+) -> Units:
     """Every unit of ``units`` (the ``terragrunt.hcl`` files found) as Terraform would see it. A unit file
     that others include (an older layout's root ``terragrunt.hcl``) is read as their include, not as a
     unit; so is one with no source over a folder without ``.tf`` files."""
     reader = _Reader(root)
     evaluated = [(unit, reader.unit(unit)) for unit in units]
     included = reader.included
-    code, tfvars = [], []
+    code, tfvars = stack_calls(reader, list(stacks)), []
     dependencies: dict[str, tuple[UnitDependency, ...]] = {}
     for unit, config in evaluated:
         if config is None or unit.rel in included:
@@ -208,7 +211,7 @@ class _Reader:
         folder = "/" + posixpath.dirname(unit.rel)
         return self._config(unit.rel, Context(folder, folder, folder), 0, Use())
 
-    def _body(self, rel: str) -> Body | None:
+    def body(self, rel: str) -> Body | None:
         if rel in self._parsed:
             return self._parsed[rel]
         body = None
@@ -238,7 +241,7 @@ class _Reader:
         thousands of units reads the same account, region and root files; ``used`` tells the caller."""
         if rel in self._shared:
             return self._shared[rel]
-        body = self._body(rel) if depth <= MAX_NESTING else None
+        body = self.body(rel) if depth <= MAX_NESTING else None
         if body is None:
             return None
         own = Use()

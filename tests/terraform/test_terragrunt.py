@@ -188,3 +188,35 @@ def test_a_remote_module_terragrunt_downloaded_is_read_from_the_units_cache(tmp_
         "relational-database",
     )
     assert f"{cache}/main.tf" in {i.path for i in report.inputs}
+
+
+def test_each_unit_of_a_stack_is_a_module_call_of_the_stacks_folder(tmp_path):
+    root = _write(
+        tmp_path,
+        {
+            "live/network.hcl": 'locals {\n  cidr = "10.8.0.0/16"\n}\n',
+            "live/prod/terragrunt.stack.hcl": "locals {\n"
+            '  network = read_terragrunt_config(find_in_parent_folders("network.hcl")).locals\n'
+            '  catalog = "github.com/acme/catalog"\n'
+            "}\n"
+            'unit "vpc" {\n  source = "${local.catalog}//units/vpc?ref=v1"\n  path = "vpc"\n'
+            "  values = {\n    cidr = local.network.cidr\n    private = [cidrsubnet(local.network.cidr, 8, 1)]\n  }\n}\n"
+            'stack "dns" {\n  source = "${local.catalog}//stacks/dns?ref=v1"\n  path = "dns"\n}\n',
+        },
+    )
+    report = scan([str(root)])
+    assert [c.path for c in report.configurations] == ["live/prod"]
+    calls = {r.address: r for r in report.resources}
+    assert sorted(calls) == ["module.dns", "module.vpc"]
+    vpc = calls["module.vpc"]
+    assert (vpc.get("source"), vpc.get("cidr"), vpc.get("private"), vpc.file, vpc.line) == (
+        "github.com/acme/catalog//units/vpc?ref=v1",
+        "10.8.0.0/16",
+        ["10.8.1.0/24"],
+        "live/prod/terragrunt.stack.hcl",
+        5,
+    )
+    assert {i.path: i.status for i in report.inputs} == {
+        "live/network.hcl": "parsed",
+        "live/prod/terragrunt.stack.hcl": "parsed",
+    }
