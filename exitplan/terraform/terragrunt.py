@@ -314,6 +314,18 @@ class _Reader:
                 if target is not None:
                     yield UnitDependency(target, "dependencies", rel, paths.line)
 
+    def text_of(self, path: Any, context: Context) -> Any:
+        """``file(path)``: the text of a file inside the scanned folder, relative to the file calling it (a
+        provider template that ``generate`` writes)."""
+        target = self.inside(path, context)
+        file = self.root / target if target else None
+        try:
+            if file is None or not file.is_file() or file.stat().st_size > MAX_FILE_BYTES:
+                return Unknown(f"file({path!r})")
+            return read_text(SourceFile(file, target, FORMAT))
+        except (OSError, InputProblem):
+            return Unknown(f"file({path!r})")
+
     def read_config(self, path: Any, context: Context, depth: int, used: Use) -> Any:
         target = self.inside(path, context)
         config = self._config(target, context, depth + 1, used) if target else None

@@ -32,6 +32,8 @@ class Files(Protocol):
 
     def body(self, rel: str) -> Any: ...
 
+    def text_of(self, path: Any, context: Context) -> Any: ...
+
     def read_config(self, path: Any, context: Context, depth: int, used: Use) -> Any: ...
 
 
@@ -90,6 +92,7 @@ class Context:
         return {
             "find_in_parent_folders": find_in_parent_folders,
             "read_terragrunt_config": lambda path, default=None: reader.read_config(path, self, depth, used),
+            "file": lambda path: reader.text_of(path, self),
             "get_terragrunt_dir": of_unit(self.folder),
             "get_original_terragrunt_dir": of_unit(self.folder),
             "get_repo_root": lambda: "/",

@@ -220,3 +220,24 @@ def test_each_unit_of_a_stack_is_a_module_call_of_the_stacks_folder(tmp_path):
         "live/network.hcl": "parsed",
         "live/prod/terragrunt.stack.hcl": "parsed",
     }
+
+
+def test_a_generated_provider_read_with_file_gives_the_region(tmp_path):
+    root = _write(
+        tmp_path,
+        {
+            "live/root.hcl": 'generate "provider" {\n  path = "provider.tf"\n  if_exists = "overwrite"\n'
+            '  contents = file("templates/aws.tpl")\n}\n',
+            "live/templates/aws.tpl": 'provider "aws" {\n  region = "eu-west-3"\n}\n',
+            "live/app/terragrunt.hcl": 'include "root" {\n  path = find_in_parent_folders("root.hcl")\n}\n',
+            "live/app/main.tf": 'resource "aws_sqs_queue" "jobs" {}\n',
+            "live/other/terragrunt.hcl": 'generate "provider" {\n  path = "provider.tf"\n'
+            '  contents = file("../../../etc/passwd")\n}\n',
+            "live/other/main.tf": 'resource "aws_sqs_queue" "jobs" {}\n',
+        },
+    )
+    report = scan([str(root)])
+    regions = {r.configuration: r.region for r in report.resources}
+    assert regions == {"live/app": "eu-west-3", "live/other": None}
+    skipped = [i.path for i in report.inputs if i.status == "skipped"]
+    assert skipped == ["../etc/passwd"]
