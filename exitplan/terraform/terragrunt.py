@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import posixpath
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,11 +31,10 @@ from .hcl import Attribute, Block, Body, parse
 from .modules import ParsedFile
 from .scope import Scope
 from .terragrunt_context import Context, Use
+from .terragrunt_sources import downloaded, local_source, with_outputs
 from .terragrunt_stacks import stack_calls
 
 FORMAT = "terragrunt"
-#: Where ``terragrunt init`` downloads a unit's remote module, in the unit's folder.
-CACHE = ".terragrunt-cache"
 #: Includes and reads inside includes: deeper than any real layout, shallow enough to stop a cycle.
 MAX_NESTING = 8
 
@@ -84,10 +82,10 @@ def read_units(
             continue
         folder = posixpath.dirname(unit.rel) or "."
         source, inputs, providers = _merged(config)
-        dependencies[folder] = tuple(sorted(_with_outputs(d, inputs) for d in config.dependencies))
+        dependencies[folder] = tuple(sorted(with_outputs(d, inputs) for d in config.dependencies))
         if isinstance(source, str) and source.strip():
-            source = _downloaded(root, folder, source) or source
-            code.append(_module_call(unit, folder, _local_source(source, folder), config, inputs, providers))
+            source = downloaded(root, folder, source) or source
+            code.append(_module_call(unit, folder, local_source(source, folder), config, inputs, providers))
         elif folder in code_folders:
             tfvars.append(_variables(unit, config, inputs))
             if providers:  # what Terragrunt generates into the folder before it runs Terraform there
@@ -97,28 +95,6 @@ def read_units(
     return Units(
         tuple(code), tuple(tfvars), tuple(reader.inputs[rel] for rel in sorted(reader.inputs)), dependencies
     )
-
-
-def _with_outputs(dependency: UnitDependency, inputs: dict[str, Any]) -> UnitDependency:
-    """The dependency with the outputs the inputs read (``dependency.db.outputs.endpoint``, also inside a
-    string); none when an input takes the whole object, or for ``dependencies`` (which reads no output)."""
-    reads = re.compile(rf"\bdependency\.{re.escape(dependency.name)}\.outputs(?:\.([A-Za-z_][\w-]*))?")
-    names: set[str] = set()
-    for value in _unknowns(inputs, 0):
-        for found in reads.finditer(value.expression):
-            if found.group(1) is None:
-                return dependency
-            names.add(found.group(1))
-    return replace(dependency, outputs=tuple(sorted(names)))
-
-
-def _unknowns(value: Any, depth: int) -> list[Unknown]:
-    if depth > 20:
-        return []
-    if isinstance(value, Unknown):
-        return [value]
-    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
-    return [u for item in items for u in _unknowns(item, depth + 1)]
 
 
 def _merged(config: _Config) -> tuple[Any, dict[str, Any], list[Block]]:
@@ -134,37 +110,6 @@ def _merged(config: _Config) -> tuple[Any, dict[str, Any], list[Block]]:
         providers.extend(nested_providers)
     inputs.update(config.inputs)
     return source, inputs, [*providers, *config.providers]
-
-
-def _downloaded(root: Path, folder: str, source: str) -> str | None:
-    """The copy of a remote module ``terragrunt init`` left in the unit's ``.terragrunt-cache``, as a path
-    from the unit: ``.terragrunt-cache/<hash>/<hash>/<the source's //subdirectory>``. The first such copy
-    in name order that holds ``.tf`` files, so that the same folder gives the same scan."""
-    if source.startswith(("/", "./", "../")):
-        return None
-    address = source.split("?", 1)[0]
-    scheme = address.find("://")
-    subdir = address[scheme + 3 :].partition("//")[2] if scheme >= 0 else address.partition("//")[2]
-    cache = root / folder / CACHE
-    try:
-        candidates = sorted(cache.glob("*/*")) if cache.is_dir() else []
-    except OSError:
-        return None
-    for candidate in candidates:
-        module = candidate / subdir.strip("/") if subdir.strip("/") else candidate
-        if module.is_dir() and any(module.glob("*.tf")):
-            return "./" + module.relative_to(root / folder).as_posix()
-    return None
-
-
-def _local_source(source: str, folder: str) -> str:
-    """A source under the scanned folder written as a path from ``/`` becomes relative to the unit."""
-    path = source.split("?", 1)[0]
-    if not path.startswith("/"):
-        return source
-    within = posixpath.normpath("/" + path.lstrip("/").replace("//", "/"))
-    relative = posixpath.relpath(within, "/" + folder.strip("."))
-    return relative if relative.startswith("..") else f"./{relative}"
 
 
 def _module_call(
