@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from .knowledge import crossplane
 from .knowledge.data_store_catalog import load_data_stores
 from .knowledge.release_stores import recognise_release
 from .knowledge.service_catalog import Classification, ServiceCatalog
@@ -34,7 +35,11 @@ def classify(resources: Sequence[Resource], catalog: ServiceCatalog) -> tuple[Re
 
 def _classify_one(resource: Resource, catalog: ServiceCatalog, charts: ChartSources) -> Resource:
     if resource.source == "kubernetes":
-        return _classify_kubernetes(resource, charts)
+        managed = crossplane.terraform_type(resource, lambda t: catalog.lookup(t)[0] is not None)
+        if managed is None:
+            return _classify_kubernetes(resource, charts)
+        found = catalog.classify_type(managed, crossplane.arguments(resource))
+        return _with(_with_entry(resource, found), region=resource.region or crossplane.region(resource))
     if resource.type == MODULE_TYPE:
         source = resource.attributes.get("source")
         found = (
@@ -44,6 +49,10 @@ def _classify_one(resource: Resource, catalog: ServiceCatalog, charts: ChartSour
         )
     else:
         found = catalog.classify_type(resource.type, resource.attributes)
+    return _with_entry(resource, found)
+
+
+def _with_entry(resource: Resource, found: Classification) -> Resource:
     entry = found.entry
     return _with(
         resource,

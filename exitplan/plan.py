@@ -69,7 +69,7 @@ class Plan:
 
 
 def map_resource(resource: Resource, target: Target) -> Mapping:
-    if resource.source == "kubernetes":
+    if resource.source == "kubernetes" and resource.cloud is None:  # a Crossplane resource is the cloud's
         method = (
             KUBERNETES_DATA_METHOD
             if resource.stateful

@@ -9,7 +9,8 @@ Edge kinds (``A → B``: A needs B):
 - ``uses-gateway-class``         Gateway → GatewayClass
 - ``uses-configmap``             workload → ConfigMap (volumes, projected volumes, envFrom, env valueFrom)
 - ``uses-secret``                workload → Secret (same places, imagePullSecrets), or → the ExternalSecret
-                                 that creates a Secret not in the manifests
+                                 that creates a Secret not in the manifests, or the Crossplane resource
+                                 whose ``writeConnectionSecretToRef`` writes it
 - ``uses-secret-provider-class`` workload → SecretProviderClass (secrets-store CSI volume)
 - ``claims-volume``              workload → PersistentVolumeClaim; also a chart's release → the existing claims its
                                  values mount (``kubernetes/release_volumes.py``)
@@ -69,6 +70,11 @@ def _secret_sources(resources: Sequence[Resource]) -> dict[tuple[str, str | None
             target = resource.get("spec", "target", "name", default=resource.name)
             if isinstance(target, str):
                 sources.setdefault((resource.configuration, namespace_of(resource), target), resource)
+        written = resource.get("spec", "writeConnectionSecretToRef")  # a Crossplane resource's credentials
+        if isinstance(written, Mapping) and isinstance(written.get("name"), str):
+            space = written.get("namespace") if isinstance(written.get("namespace"), str) else None
+            key = (resource.configuration, space or namespace_of(resource) or "default", written["name"])
+            sources.setdefault(key, resource)
     return sources
 
 

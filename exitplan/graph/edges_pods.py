@@ -105,7 +105,7 @@ def _secret(workload: Resource, context: Context, name: Any, path: AttrPath) -> 
         return
     creator = context.secret_sources.get((workload.configuration, namespace_of(workload), str(name)))
     if creator is not None:
-        yield edge(workload, creator, "uses-secret", path, note=f"Secret {name} created by ExternalSecret")
+        yield edge(workload, creator, "uses-secret", path, note=f"Secret {name} created by {creator.type}")
 
 
 def _service_account(workload: Resource, context: Context, spec: AttrPath) -> Iterator[Edge]:
