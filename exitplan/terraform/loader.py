@@ -55,7 +55,11 @@ def load(discovery: Discovery, variables: VariableInputs = NO_INPUTS) -> LoadRes
         target = tfvars if item.source.format == "tfvars" else code
         target.setdefault(directory_of(item.source.rel), []).append(item)
     units = read_units(
-        discovery.root, discovery.of_format("terragrunt"), set(code), discovery.of_format("terragrunt-stack")
+        discovery.root,
+        discovery.of_format("terragrunt"),
+        set(code),
+        discovery.of_format("terragrunt-stack"),
+        discovery.boundary,
     )
     for unit in units.code:
         code.setdefault(directory_of(unit.source.rel), []).append(unit)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..boundary import Boundary
 from ..discover import MAX_FILE_BYTES, InputProblem, SourceFile, read_text
 from ..model import InputFile, UnitDependency, Unknown
 from .evaluate import Evaluator
@@ -67,12 +68,16 @@ class Units:
 
 
 def read_units(
-    root: Path, units: list[SourceFile], code_folders: set[str], stacks: list[SourceFile] = ()
+    root: Path,
+    units: list[SourceFile],
+    code_folders: set[str],
+    stacks: list[SourceFile] = (),
+    boundary: Boundary | None = None,
 ) -> Units:
     """Every unit of ``units`` (the ``terragrunt.hcl`` files found) as Terraform would see it. A unit file
     that others include (an older layout's root ``terragrunt.hcl``) is read as their include, not as a
     unit; so is one with no source over a folder without ``.tf`` files."""
-    reader = _Reader(root)
+    reader = _Reader(root, boundary or Boundary((root.resolve(),)))
     evaluated = [(unit, reader.unit(unit)) for unit in units]
     included = reader.included
     code, tfvars = stack_calls(reader, list(stacks)), []
@@ -132,11 +137,9 @@ def _module_call(
 
 
 def _variables(unit: SourceFile, config: _Config, inputs: dict[str, Any]) -> ParsedFile:
+    lines = {name: config.input_lines.get(name, 1) for name in inputs}
     attributes = {
-        name: Attribute(
-            name, Literal(value, name, config.input_lines.get(name, 1)), config.input_lines.get(name, 1)
-        )
-        for name, value in inputs.items()
+        name: Attribute(name, Literal(v, name, lines[name]), lines[name]) for name, v in inputs.items()
     }
     return ParsedFile(unit, Body(attributes), InputFile(unit.rel, FORMAT, "parsed"))
 
@@ -144,8 +147,9 @@ def _variables(unit: SourceFile, config: _Config, inputs: dict[str, Any]) -> Par
 class _Reader:
     """Reads and evaluates Terragrunt files; each file read is accounted for once in ``inputs``."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, boundary: Boundary) -> None:
         self.root = root
+        self.boundary = boundary
         self.inputs: dict[str, InputFile] = {}
         self.included: set[str] = set()
         self._parsed: dict[str, Body | None] = {}
@@ -164,6 +168,12 @@ class _Reader:
         try:
             if not path.is_file():
                 raise InputProblem("not found")
+            if not self.boundary.contains(path):  # a link that leads out of the repository
+                self.inputs[rel] = InputFile(
+                    rel, FORMAT, "skipped", self.boundary.reason("symbolic link that")
+                )
+                self._parsed[rel] = None
+                return None
             if path.stat().st_size > MAX_FILE_BYTES:
                 raise InputProblem(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: skipped unread")
             parsed = parse(read_text(SourceFile(path, rel, FORMAT)))
@@ -265,7 +275,9 @@ class _Reader:
         target = self.inside(path, context)
         file = self.root / target if target else None
         try:
-            if file is None or not file.is_file() or file.stat().st_size > MAX_FILE_BYTES:
+            if file is None or not file.is_file() or not self.boundary.contains(file):
+                return Unknown(f"file({path!r})")
+            if file.stat().st_size > MAX_FILE_BYTES:
                 return Unknown(f"file({path!r})")
             return read_text(SourceFile(file, target, FORMAT))
         except (OSError, InputProblem):

@@ -241,3 +241,21 @@ def test_a_generated_provider_read_with_file_gives_the_region(tmp_path):
     assert regions == {"live/app": "eu-west-3", "live/other": None}
     skipped = [i.path for i in report.inputs if i.status == "skipped"]
     assert skipped == ["../etc/passwd"]
+
+
+def test_an_include_that_links_out_of_the_repository_is_not_read(tmp_path):
+    outside = tmp_path / "elsewhere.hcl"
+    outside.write_text('inputs = { stolen = "outside-value" }\n')
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    root = _write(
+        repo,
+        {
+            "unit/terragrunt.hcl": 'include "root" {\n  path = "../common.hcl"\n}\n'
+            'terraform {\n  source = "git::https://git.example.com/m.git//queue"\n}\n'
+        },
+    )
+    (root / "common.hcl").symlink_to(outside)
+    report = scan([str(root)])
+    assert report.resources[0].get("stolen") is None
+    assert {i.path: i.status for i in report.inputs}["common.hcl"] == "skipped"
