@@ -136,6 +136,7 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date, gravity:
         for r in report.resources
         if r.source == "terraform" and r.type == "module" and r.service_kind is None and r.conditional is None
     ]
+    sources = _unread_modules(unread)
     unknown_types = sorted(  # EP603's: a cloud's type the service catalog does not know
         {
             r.type
@@ -180,8 +181,8 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date, gravity:
             "serial_weeks": f"{total[0]}–{total[1]}",
         },
         "unassessed": {
-            "modules": _unread_modules(unread)[:UNASSESSED_SHOWN],
-            "more_modules": max(0, len(_unread_modules(unread)) - UNASSESSED_SHOWN),
+            "modules": sources[:UNASSESSED_SHOWN],
+            "more_modules": max(0, len(sources) - UNASSESSED_SHOWN),
             "module_count": len(unread),
             "types": unknown_types[:UNASSESSED_SHOWN],
             "more_types": max(0, len(unknown_types) - UNASSESSED_SHOWN),
