@@ -31,6 +31,7 @@ from .knowledge.release_stores import recognise_release
 from .knowledge.service_catalog import load_service_catalog
 from .kubernetes import helm_releases, helm_render
 from .kubernetes import loader as kubernetes
+from .kubernetes.compositions import composition_edges, composition_pairs
 from .kubernetes.gitops import ChartSources
 from .markers import Marker, find_markers, load_markers
 from .model import FINDING_ORDER, Configuration, Edge, Finding, InputFile, LoadResult, Resource
@@ -214,7 +215,8 @@ def _scan(
 ) -> ScanReport:
     loaded = load_inputs(found, variables)
     catalog = load_service_catalog([*config.catalog_dirs, *catalog_dirs])
-    resources = classify(loaded.resources, catalog)
+    composed = composition_pairs(loaded.resources)  # what each Crossplane claim gets
+    resources = classify([*loaded.resources, *(made for _, made in composed)], catalog)
     by_id = {r.id: r for r in resources}
 
     marker_catalog = load_markers()
@@ -233,6 +235,7 @@ def _scan(
             resources,
             [
                 *references,
+                *composition_edges(composed),
                 *unit_edges(loaded.configurations, resources, references),
                 *kubernetes_edges(resources),
                 *(e for e in cross if (e.source, e.target, e.kind) not in released_keys),

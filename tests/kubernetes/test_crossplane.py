@@ -69,3 +69,39 @@ def test_the_app_reading_the_connection_secret_depends_on_the_database(report):
         s.workload.id: s.workload.resources for s in report.workloads if s.workload.role == "platform"
     }
     assert platform == {"platform": (".#DatabaseInstance/default/reporting", ".#VPC/default/orders")}
+
+
+def test_a_claim_gets_the_managed_resources_of_its_composition_and_its_user_owns_them():
+    report = scan([str(FIXTURE.parent / "crossplane-claims")])
+    composed = {
+        r.address: (r.type, r.cloud, r.service_kind, r.region, r.file, r.line)
+        for r in report.resources
+        if r.address.startswith("PostgreSQLInstance/shop/orders-db/")
+    }
+    assert composed == {
+        "PostgreSQLInstance/shop/orders-db/rdsinstance": (
+            "Instance",
+            "aws",
+            "relational-database",
+            "eu-west-1",
+            "apis.yaml",
+            34,
+        ),
+        "PostgreSQLInstance/shop/orders-db/subnetgroup": (
+            "SubnetGroup",
+            "aws",
+            "relational-database",
+            "eu-west-1",
+            "apis.yaml",
+            43,
+        ),
+    }
+    edges = {(e.source, e.target, e.kind) for e in report.edges}
+    claim = ".#PostgreSQLInstance/shop/orders-db"
+    assert edges == {
+        (".#Deployment/shop/orders", claim, "uses-secret"),
+        (claim, f"{claim}/rdsinstance", "composes"),
+        (claim, f"{claim}/subnetgroup", "composes"),
+    }
+    (orders,) = [s for s in report.workloads if s.workload.id == "orders"]
+    assert orders.state == "owns-state" and f"{claim}/rdsinstance" in orders.workload.resources
