@@ -116,3 +116,24 @@ def _bases(composition: Resource) -> Iterator[tuple[str | None, Mapping[str, Any
             if isinstance(base, Mapping):
                 name = item.get("name")
                 yield (name if isinstance(name, str) else None), base, (*at, index, "base")
+
+
+def uncomposed_claims(resources: Sequence[Resource], edges: Sequence[Edge]) -> list[Resource]:
+    """Claims and composite resources that got no managed resource: their Composition is not in the scan,
+    or functions' code builds it. An XRD in the scan declares their kind, or they carry a claim's fields."""
+    types = _composite_types(resources)
+    composed = {e.source for e in edges if e.kind == COMPOSES}
+    return [
+        r
+        for r in resources
+        if r.source == "kubernetes"
+        and r.cloud is None
+        and r.id not in composed
+        and ((_group(r), r.type) in types or _claims(r))
+    ]
+
+
+def _claims(resource: Resource) -> bool:
+    spec = resource.get("spec")
+    fields = ("compositionRef", "compositionSelector", "writeConnectionSecretToRef")
+    return isinstance(spec, Mapping) and any(k in spec for k in fields)

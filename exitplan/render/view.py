@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ..api import ScanReport
 from ..gravity.build import Gravity, build_gravity
 from ..knowledge.procedures import load_procedures
+from ..kubernetes.compositions import uncomposed_claims
 from ..rules import BY_ID
 from ..scoring import grade_of
 from .diagram_estate import estate_diagram
@@ -184,6 +185,9 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date, gravity:
             "modules": sources[:UNASSESSED_SHOWN],
             "more_modules": max(0, len(sources) - UNASSESSED_SHOWN),
             "module_count": len(unread),
+            "claims": [r.address for r in uncomposed_claims(report.resources, report.edges)][
+                :UNASSESSED_SHOWN
+            ],
             "types": unknown_types[:UNASSESSED_SHOWN],
             "more_types": max(0, len(unknown_types) - UNASSESSED_SHOWN),
         },
