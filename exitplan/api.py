@@ -21,6 +21,7 @@ from .graph.build import build_graph, terraform_reference_edges, unique_edges
 from .graph.edges_addons import addon_edges
 from .graph.edges_config import route_config_values
 from .graph.edges_cross import cross_layer_edges
+from .graph.edges_flux import flux_edges
 from .graph.edges_kubernetes import kubernetes_edges
 from .graph.edges_releases import release_edges
 from .graph.edges_units import unit_edges
@@ -236,6 +237,7 @@ def _scan(
             [
                 *references,
                 *composition_edges(composed),
+                *flux_edges(resources, load_roles().anchor_kinds),
                 *unit_edges(loaded.configurations, resources, references),
                 *kubernetes_edges(resources),
                 *(e for e in cross if (e.source, e.target, e.kind) not in released_keys),

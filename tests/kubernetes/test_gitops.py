@@ -292,3 +292,16 @@ def test_the_runbook_fills_in_the_chart_its_version_and_where_it_comes_from(gito
     assert "--namespace cache --values <VALUES_FILE>" in redis
     manager = (workloads / "cert-manager.md").read_text()  # version 1.x is a range: no file is named so
     assert "helm pull oci://quay.io/jetstack/charts/cert-manager --version <CHART_VERSION>" in manager
+
+
+def test_a_flux_kustomization_deploys_the_controllers_and_releases_of_its_path(report):
+    deploys = [(e.source, e.target, e.via, e.file, e.line) for e in report.edges if e.kind == "deploys"]
+    assert deploys == [
+        (
+            ".#Kustomization/flux-system/wiki",
+            "apps/base/wiki#HelmRelease/wiki/wiki",
+            "spec.path",
+            "clusters/production/wiki.yaml",
+            9,
+        )
+    ]

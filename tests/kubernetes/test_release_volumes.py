@@ -123,6 +123,7 @@ def test_the_release_owns_state_and_the_claim_it_mounts_joins_it(report):
     wiki = next(s for s in report.workloads if s.workload.id == "wiki")
     assert wiki.state == "owns-state"
     assert wiki.workload.resources == (
+        ".#Kustomization/flux-system/wiki",  # the Flux Kustomization deploying its folder (clusters/…)
         "apps/base/wiki#HelmRelease/wiki/wiki",
         "apps/base/wiki#OCIRepository/wiki/wiki",
         "apps/base/wiki#PersistentVolumeClaim/wiki/wiki-data",
