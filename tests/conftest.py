@@ -34,3 +34,21 @@ def no_home_folder(monkeypatch):
     monkeypatch.delenv("EXITPLAN_CACHE_DIR", raising=False)
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     monkeypatch.setattr(Path, "home", staticmethod(no_home))
+
+
+@pytest.fixture
+def exit_plan_summary(tmp_path):
+    """Run ``plan --target hetzner`` on a folder and return the exit plan's executive summary (§1)."""
+    from click.testing import CliRunner
+
+    from exitplan.cli import main
+
+    def summary(folder) -> str:
+        out = tmp_path / "exit-plan-out"
+        result = CliRunner().invoke(
+            main, ["plan", str(folder), "--target", "hetzner", "--out", str(out), "--no-cache"]
+        )
+        assert result.exit_code == 0, result.output
+        return (out / "EXIT-PLAN.md").read_text().split("## 2.")[0]
+
+    return summary

@@ -107,21 +107,13 @@ def test_a_claim_gets_the_managed_resources_of_its_composition_and_its_user_owns
     assert orders.state == "owns-state" and f"{claim}/rdsinstance" in orders.workload.resources
 
 
-def test_claims_whose_resources_are_built_elsewhere_are_named_as_not_assessed(tmp_path):
-    from click.testing import CliRunner
-
-    from exitplan.cli import main
-
-    (tmp_path / "claims.yaml").write_text(
+def test_claims_whose_resources_are_built_elsewhere_are_named_as_not_assessed(tmp_path, exit_plan_summary):
+    (tmp_path / "claims" / "claims.yaml").parent.mkdir()
+    (tmp_path / "claims" / "claims.yaml").write_text(
         "apiVersion: aws.platform.example.org/v1alpha1\nkind: SQLInstance\nmetadata:\n  name: db\n"
         "  namespace: shop\nspec:\n  parameters:\n    engine: postgres\n"
         "  writeConnectionSecretToRef:\n    name: db-conn\n"
     )
-    out = tmp_path / "plan"
-    result = CliRunner().invoke(
-        main, ["plan", str(tmp_path), "--target", "hetzner", "--out", str(out), "--no-cache"]
-    )
-    assert result.exit_code == 0, result.output
-    summary = (out / "EXIT-PLAN.md").read_text().split("## 2.")[0]
+    summary = exit_plan_summary(tmp_path / "claims")
     assert "- Crossplane claims whose managed resources are not in the scan" in summary
     assert "`SQLInstance/shop/db`" in summary

@@ -44,13 +44,9 @@ def test_the_edges_from_some_resources_come_in_report_order():
     assert report.edges_from(["nowhere"]) == []
 
 
-def test_the_summary_names_what_the_scan_could_not_assess(tmp_path):
+def test_the_summary_names_what_the_scan_could_not_assess(tmp_path, exit_plan_summary):
     """A module whose code is not in the scan and a type the catalog does not know are not assessed:
     the executive summary says so, by source, instead of letting a score of 100 speak for them."""
-    from click.testing import CliRunner
-
-    from exitplan.cli import main
-
     infra = tmp_path / "infra"
     for unit in ("qa", "prod"):
         (infra / unit).mkdir(parents=True)
@@ -58,12 +54,7 @@ def test_the_summary_names_what_the_scan_could_not_assess(tmp_path):
             'module "db" {\n  source = "git::https://git.example.com/modules.git//mysql?ref=v1"\n}\n'
             'resource "aws_shiny_new_service" "x" {}\n'
         )
-    out = tmp_path / "plan"
-    result = CliRunner().invoke(
-        main, ["plan", str(infra), "--target", "hetzner", "--out", str(out), "--no-cache"]
-    )
-    assert result.exit_code == 0, result.output
-    summary = (out / "EXIT-PLAN.md").read_text().split("## 2.")[0]
+    summary = exit_plan_summary(infra)
     assert "**Not assessed** (the scores above do not cover these):" in summary
     assert (
         "- 2 module calls whose code is not in the scan, so what they create is not in this plan." in summary
