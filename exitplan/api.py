@@ -159,6 +159,7 @@ def data_stores(
     by_id: dict[str, Resource],
     edges: Sequence[Edge],
     catalog: DataStoreCatalog,
+    charts: ChartSources | None = None,
 ) -> dict[str, DataStore]:
     """The data-store role each Kubernetes anchor plays, judged with the Services that select it."""
     selected_by: dict[str, list[Resource]] = defaultdict(list)
@@ -166,7 +167,7 @@ def data_stores(
         if edge.kind == "selects" and edge.source in by_id:
             selected_by[edge.target].append(by_id[edge.source])
     found = {}
-    charts = ChartSources(by_id.values())
+    charts = charts or ChartSources(by_id.values())
     anchors = [v.anchor for workload in workloads for v in variants_of(workload) if v.anchor]
     for anchor in (by_id.get(rid) for rid in anchors):
         if anchor is None or anchor.source != "kubernetes" or anchor.id in found:
@@ -217,7 +218,8 @@ def _scan(
     loaded = load_inputs(found, variables)
     catalog = load_service_catalog([*config.catalog_dirs, *catalog_dirs])
     composed = composition_pairs(loaded.resources)  # what each Crossplane claim gets
-    resources = classify([*loaded.resources, *(made for _, made in composed)], catalog)
+    charts = ChartSources(loaded.resources)  # the Flux sources releases name (kubernetes/gitops.py)
+    resources = classify([*loaded.resources, *(made for _, made in composed)], catalog, charts)
     by_id = {r.id: r for r in resources}
 
     marker_catalog = load_markers()
@@ -272,7 +274,7 @@ def _scan(
     findings = mark_conditional(
         apply_waivers(run_rules(resources, context, config), by_id, config, today), by_id
     )
-    stores = data_stores(workloads, by_id, edges, load_data_stores())
+    stores = data_stores(workloads, by_id, edges, load_data_stores(), charts)
     scores = score_workloads(workloads, by_id, findings, jurisdictions, stores)
     return ScanReport(
         root=found.root,

@@ -27,9 +27,11 @@ MODULE_TYPE = "module"
 _MODULE_META = frozenset({"source", "version", "providers", "count", "for_each", "depends_on"})
 
 
-def classify(resources: Sequence[Resource], catalog: ServiceCatalog) -> tuple[Resource, ...]:
+def classify(
+    resources: Sequence[Resource], catalog: ServiceCatalog, charts: ChartSources | None = None
+) -> tuple[Resource, ...]:
     """New records with ``cloud``, ``service_kind``, ``stateful``, ``interface`` and ``lockin`` filled."""
-    charts = ChartSources(resources)
+    charts = charts or ChartSources(resources)
     return tuple(_classify_one(resource, catalog, charts) for resource in resources)
 
 

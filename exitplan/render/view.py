@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..api import ScanReport
+from ..classify import MODULE_TYPE
 from ..gravity.build import Gravity, build_gravity
 from ..knowledge.procedures import load_procedures
 from ..kubernetes.compositions import uncomposed_claims
@@ -135,18 +136,17 @@ def _plan_view(report, plan: Plan, scores, needs, workload_views, date, gravity:
     unread = [
         r
         for r in report.resources
-        if r.source == "terraform" and r.type == "module" and r.service_kind is None and r.conditional is None
+        if r.source == "terraform"
+        and r.type == MODULE_TYPE
+        and r.service_kind is None
+        and r.conditional is None
     ]
     sources = _unread_modules(unread)
-    unknown_types = sorted(  # EP603's: a cloud's type the service catalog does not know
+    unknown_types = sorted(  # the types of EP603's findings: a cloud's type the service catalog does not know
         {
-            r.type
-            for r in report.resources
-            if r.source == "terraform"
-            and r.type != "module"
-            and r.cloud
-            and r.service_kind is None
-            and not r.is_data_source
+            t
+            for f in report.findings
+            if f.rule == "EP603" and (t := report.resource(f.resource).type) != MODULE_TYPE
         }
     )
     return {

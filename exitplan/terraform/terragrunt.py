@@ -31,11 +31,10 @@ from .expressions import Expr, Literal
 from .hcl import Attribute, Block, Body, parse
 from .modules import ParsedFile
 from .scope import Scope
-from .terragrunt_context import Context, Use
+from .terragrunt_context import FORMAT, Context, Use, file_scope
 from .terragrunt_sources import downloaded, local_source, with_outputs
 from .terragrunt_stacks import stack_calls
 
-FORMAT = "terragrunt"
 #: Includes and reads inside includes: deeper than any real layout, shallow enough to stop a cycle.
 MAX_NESTING = 8
 
@@ -144,6 +143,10 @@ def _variables(unit: SourceFile, config: _Config, inputs: dict[str, Any]) -> Par
     return ParsedFile(unit, Body(attributes), InputFile(unit.rel, FORMAT, "parsed"))
 
 
+class _Outside(Exception):
+    """A file reached through a link that leads out of the repository."""
+
+
 class _Reader:
     """Reads and evaluates Terragrunt files; each file read is accounted for once in ``inputs``."""
 
@@ -160,23 +163,26 @@ class _Reader:
         folder = "/" + posixpath.dirname(unit.rel)
         return self._config(unit.rel, Context(folder, folder, folder), 0, Use())
 
+    def _read(self, rel: str) -> str:
+        """The text of ``rel``: ``InputProblem`` when it is missing, too large or not text, ``_Outside``
+        when a link leads out of the repository."""
+        path = self.root / rel
+        if not path.is_file():
+            raise InputProblem("not found")
+        if not self.boundary.contains(path):
+            raise _Outside
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise InputProblem(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: skipped unread")
+        return read_text(SourceFile(path, rel, FORMAT))
+
     def body(self, rel: str) -> Body | None:
         if rel in self._parsed:
             return self._parsed[rel]
         body = None
-        path = self.root / rel
         try:
-            if not path.is_file():
-                raise InputProblem("not found")
-            if not self.boundary.contains(path):  # a link that leads out of the repository
-                self.inputs[rel] = InputFile(
-                    rel, FORMAT, "skipped", self.boundary.reason("symbolic link that")
-                )
-                self._parsed[rel] = None
-                return None
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise InputProblem(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: skipped unread")
-            parsed = parse(read_text(SourceFile(path, rel, FORMAT)))
+            parsed = parse(self._read(rel))
+        except _Outside:
+            self.inputs[rel] = InputFile(rel, FORMAT, "skipped", self.boundary.reason("symbolic link that"))
         except InputProblem as problem:
             self.inputs[rel] = InputFile(rel, FORMAT, "error", problem.reason, problem.line)
         else:
@@ -226,9 +232,8 @@ class _Reader:
             if b.labels
         }
         config.dependencies = list(self._dependencies(rel, body, evaluator, context))
-        locals_ = {a.name: a.expr for b in body.blocks_of("locals") for a in b.body.attributes.values()}
-        scope = Scope(locals=locals_, iterators={"include": exposed, "dependency": dependencies})
-        config.locals = {name: evaluator.evaluate(expr, scope) for name, expr in locals_.items()}
+        scope = file_scope(body, exposed, dependencies)
+        config.locals = {name: evaluator.evaluate(expr, scope) for name, expr in scope.locals.items()}
         inputs = body.attributes.get("inputs")
         if inputs is not None:
             value = evaluator.evaluate(inputs.expr, scope)
@@ -273,14 +278,9 @@ class _Reader:
         """``file(path)``: the text of a file inside the scanned folder, relative to the file calling it (a
         provider template that ``generate`` writes)."""
         target = self.inside(path, context)
-        file = self.root / target if target else None
         try:
-            if file is None or not file.is_file() or not self.boundary.contains(file):
-                return Unknown(f"file({path!r})")
-            if file.stat().st_size > MAX_FILE_BYTES:
-                return Unknown(f"file({path!r})")
-            return read_text(SourceFile(file, target, FORMAT))
-        except (OSError, InputProblem):
+            return self._read(target) if target else Unknown(f"file({path!r})")
+        except (OSError, InputProblem, _Outside):
             return Unknown(f"file({path!r})")
 
     def read_config(self, path: Any, context: Context, depth: int, used: Use) -> Any:

@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..model import Unknown
+from .scope import Scope
 
 UNIT_FILE = "terragrunt.hcl"
+#: The input format of every Terragrunt file read (units, stacks, what they include or read).
+FORMAT = "terragrunt"
 #: Functions whose value needs the machine, the cloud or a command: never called.
 NOT_STATIC = (
     "run_cmd",
@@ -25,6 +28,13 @@ NOT_STATIC = (
     "get_terraform_cli_args",
     "local_exec",
 )
+
+
+def file_scope(body: Any, exposed: dict[str, Any] | None = None, dependencies: dict | None = None) -> Scope:
+    """The names a Terragrunt file's expressions see: its ``locals``, and ``include.<label>`` and
+    ``dependency.<name>`` as the reader found them."""
+    locals_ = {a.name: a.expr for b in body.blocks_of("locals") for a in b.body.attributes.values()}
+    return Scope(locals=locals_, iterators={"include": exposed or {}, "dependency": dependencies or {}})
 
 
 class Files(Protocol):

@@ -16,9 +16,7 @@ from .expressions import Literal
 from .hcl import Attribute, Block, Body
 from .modules import ParsedFile
 from .scope import Scope
-from .terragrunt_context import Context, Files, Use
-
-STACK_FILE = "terragrunt.stack.hcl"
+from .terragrunt_context import FORMAT, Context, Files, Use, file_scope
 
 
 def stack_calls(reader: Files, stacks: list[SourceFile]) -> list[ParsedFile]:
@@ -30,16 +28,13 @@ def stack_calls(reader: Files, stacks: list[SourceFile]) -> list[ParsedFile]:
         folder = "/" + stack.rel.rpartition("/")[0]
         context = Context(folder, folder, folder)
         evaluator = Evaluator(context.functions(reader, 0, Use()))
-        locals_ = {a.name: a.expr for b in body.blocks_of("locals") for a in b.body.attributes.values()}
-        scope = Scope(locals=locals_, iterators={"include": {}, "dependency": {}})
+        scope = file_scope(body)
         blocks = [
             _call(block, evaluator, scope)
             for block in (*body.blocks_of("unit"), *body.blocks_of("stack"))
             if block.labels and "source" in block.body.attributes
         ]
-        calls.append(
-            ParsedFile(stack, Body(blocks=tuple(blocks)), InputFile(stack.rel, "terragrunt", "parsed"))
-        )
+        calls.append(ParsedFile(stack, Body(blocks=tuple(blocks)), InputFile(stack.rel, FORMAT, "parsed")))
     return calls
 
 
