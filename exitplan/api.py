@@ -23,11 +23,13 @@ from .graph.edges_config import route_config_values
 from .graph.edges_cross import cross_layer_edges
 from .graph.edges_flux import flux_edges
 from .graph.edges_kubernetes import kubernetes_edges
+from .graph.edges_operators import operator_edges
 from .graph.edges_releases import release_edges
 from .graph.edges_units import unit_edges
 from .graph.needs import Needs
 from .graph.workloads import Workload, apply_overrides, group_workloads, load_roles, variants_of
 from .knowledge.data_stores import DataStore, DataStoreCatalog, load_data_stores, recognise
+from .knowledge.operator_stores import parts_by_store, recognise_operator
 from .knowledge.release_stores import recognise_release
 from .knowledge.service_catalog import load_service_catalog
 from .kubernetes import helm_releases, helm_render
@@ -168,12 +170,17 @@ def data_stores(
             selected_by[edge.target].append(by_id[edge.source])
     found = {}
     charts = charts or ChartSources(by_id.values())
+    parts = parts_by_store(by_id.values())
     anchors = [v.anchor for workload in workloads for v in variants_of(workload) if v.anchor]
     for anchor in (by_id.get(rid) for rid in anchors):
         if anchor is None or anchor.source != "kubernetes" or anchor.id in found:
             continue
         services = sorted(selected_by.get(anchor.id, ()), key=lambda r: r.id)
-        store = recognise(anchor, services, catalog) or recognise_release(anchor, catalog, charts)
+        store = (
+            recognise(anchor, services, catalog)
+            or recognise_release(anchor, catalog, charts)
+            or recognise_operator(anchor, parts.get(anchor.id, ()))
+        )
         if store is not None:
             found[anchor.id] = store
     return found
@@ -242,6 +249,7 @@ def _scan(
                 *flux_edges(resources, load_roles().anchor_kinds),
                 *unit_edges(loaded.configurations, resources, references),
                 *kubernetes_edges(resources),
+                *operator_edges(resources),
                 *(e for e in cross if (e.source, e.target, e.kind) not in released_keys),
                 *addon_edges(resources),
                 *released,

@@ -15,6 +15,7 @@ from typing import Any
 
 from .knowledge import crossplane
 from .knowledge.data_store_catalog import load_data_stores
+from .knowledge.operator_stores import operator_kind, parts_by_store, recognise_operator
 from .knowledge.release_stores import recognise_release
 from .knowledge.service_catalog import Classification, ServiceCatalog
 from .kubernetes.gitops import RELEASE_KINDS, ChartSources
@@ -32,14 +33,17 @@ def classify(
 ) -> tuple[Resource, ...]:
     """New records with ``cloud``, ``service_kind``, ``stateful``, ``interface`` and ``lockin`` filled."""
     charts = charts or ChartSources(resources)
-    return tuple(_classify_one(resource, catalog, charts) for resource in resources)
+    parts = parts_by_store(resources)
+    return tuple(_classify_one(resource, catalog, charts, parts) for resource in resources)
 
 
-def _classify_one(resource: Resource, catalog: ServiceCatalog, charts: ChartSources) -> Resource:
+def _classify_one(
+    resource: Resource, catalog: ServiceCatalog, charts: ChartSources, parts: dict[str, tuple[Resource, ...]]
+) -> Resource:
     if resource.source == "kubernetes":
         managed = crossplane.terraform_type(resource, lambda t: catalog.lookup(t)[0] is not None)
         if managed is None:
-            return _classify_kubernetes(resource, charts)
+            return _classify_kubernetes(resource, charts, parts.get(resource.id, ()))
         found = catalog.classify_type(managed, crossplane.arguments(resource))
         return _with(_with_entry(resource, found), region=resource.region or crossplane.region(resource))
     if resource.type == MODULE_TYPE:
@@ -83,9 +87,12 @@ def module_inputs(attributes: Mapping[str, Any]) -> dict[str, Any]:
     return inputs
 
 
-def _classify_kubernetes(resource: Resource, charts: ChartSources) -> Resource:
+def _classify_kubernetes(resource: Resource, charts: ChartSources, parts: tuple[Resource, ...]) -> Resource:
     kind, stateful, interface = None, False, None
-    if resource.type == "PersistentVolumeClaim":
+    store = recognise_operator(resource, parts)  # a database an operator runs: a custom resource
+    if store is not None:
+        kind, stateful, interface = store.kind, store.persistent, operator_kind(resource).interface
+    elif resource.type == "PersistentVolumeClaim":
         modes = resource.get("spec", "accessModes", default=[])
         shared = isinstance(modes, list) and "ReadWriteMany" in modes
         kind, stateful = ("file-storage" if shared else "block-volume"), True

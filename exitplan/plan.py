@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from .graph.workloads import WavePhase, load_wave_phases
+from .knowledge.operator_stores import operator_kind
 from .knowledge.targets import Offering, Target
 from .model import Edge, Resource
 
@@ -70,8 +71,11 @@ class Plan:
 
 def map_resource(resource: Resource, target: Target) -> Mapping:
     if resource.source == "kubernetes" and resource.cloud is None:  # a Crossplane resource is the cloud's
+        operated = operator_kind(resource)
         method = (
-            KUBERNETES_DATA_METHOD
+            operated.move
+            if operated is not None
+            else KUBERNETES_DATA_METHOD
             if resource.stateful
             else "kubectl apply, or the GitOps tool that deploys it"
         )

@@ -9,8 +9,9 @@ Edge kinds (``A → B``: A needs B):
 - ``uses-gateway-class``         Gateway → GatewayClass
 - ``uses-configmap``             workload → ConfigMap (volumes, projected volumes, envFrom, env valueFrom)
 - ``uses-secret``                workload → Secret (same places, imagePullSecrets), or → the ExternalSecret
-                                 that creates a Secret not in the manifests, or the Crossplane resource
-                                 whose ``writeConnectionSecretToRef`` writes it
+                                 that creates a Secret not in the manifests, the Crossplane resource
+                                 whose ``writeConnectionSecretToRef`` writes it, or the operator's data
+                                 store that writes it (a CloudNativePG Cluster's ``<name>-app``)
 - ``uses-secret-provider-class`` workload → SecretProviderClass (secrets-store CSI volume)
 - ``claims-volume``              workload → PersistentVolumeClaim; also a chart's release → the existing claims its
                                  values mount (``kubernetes/release_volumes.py``)
@@ -41,6 +42,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from exitplan.graph.edges_pods import claim_templates, pod_spec_references
 from exitplan.graph.index import POD_TEMPLATES, ObjectIndex, PodIndex, edge, namespace_of
 from exitplan.graph.object_context import Context, link
+from exitplan.knowledge.operator_stores import secrets_written
 from exitplan.kubernetes.gitops import install_namespace, remote_chart
 from exitplan.kubernetes.release_volumes import release_volumes
 from exitplan.model import Edge, Resource
@@ -70,6 +72,8 @@ def _secret_sources(resources: Sequence[Resource]) -> dict[tuple[str, str | None
             target = resource.get("spec", "target", "name", default=resource.name)
             if isinstance(target, str):
                 sources.setdefault((resource.configuration, namespace_of(resource), target), resource)
+        for name in secrets_written(resource):  # what an operator writes for its data store's clients
+            sources.setdefault((resource.configuration, namespace_of(resource), name), resource)
         written = resource.get("spec", "writeConnectionSecretToRef")  # a Crossplane resource's credentials
         if isinstance(written, Mapping) and isinstance(written.get("name"), str):
             space = written.get("namespace") if isinstance(written.get("namespace"), str) else None

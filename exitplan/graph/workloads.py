@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from ..knowledge.operator_stores import operator_kind
 from ..kubernetes.gitops import remote_chart
 from ..model import Resource
 from .needs import Needs
@@ -46,7 +47,11 @@ class Workload:
 
 def is_anchor(resource: Resource, roles: Roles) -> bool:
     if resource.source == "kubernetes":
-        anchors = resource.type in roles.anchor_kinds or remote_chart(resource) is not None
+        anchors = (
+            resource.type in roles.anchor_kinds
+            or remote_chart(resource) is not None
+            or operator_kind(resource) is not None  # a data store an operator runs
+        )
         return anchors and not resource.get("metadata", "ownerReferences")
     return (
         not resource.is_data_source

@@ -42,7 +42,9 @@ class DataStore:
     container: str
     evidence: tuple[Evidence, ...]
     data_path: str | None
-    data_path_from: str  # setting | argument | volume mount | role default | none (kept in memory) | …
+    data_path_from: (
+        str  # setting | argument | volume mount | role default | operator | none (kept in memory) | …
+    )
     storage: str  # "no volume", "emptyDir volume data", "volumeClaimTemplate data", …
     persistent: bool
 
@@ -52,6 +54,8 @@ class DataStore:
         seen = "; ".join(e.text for e in self.evidence)
         if self.data_path is None and self.data_path_from.startswith("none"):
             where = "It keeps its data in memory"
+        elif self.data_path is None and self.data_path_from == "operator":
+            where = f"Its data is on {self.storage}"
         elif self.data_path is None:
             where = f"Its data (at a path the code does not state) is on {self.storage}"
         elif self.data_path_from == "role default":

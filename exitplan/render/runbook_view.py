@@ -10,6 +10,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from ..api import ScanReport
+from ..knowledge.operator_stores import instances, operator_kind, parts_by_store, protection
 from ..knowledge.procedures import FILLED_PLACEHOLDERS, PHASES, procedure_for
 from ..kubernetes.gitops import RemoteChart, install_namespace, remote_chart
 from ..kubernetes.release_volumes import release_volumes
@@ -353,6 +354,11 @@ def _resilience(report: ScanReport, score: WorkloadScore) -> dict[str, Any]:
         anchor.get("spec", "replicas") if anchor is not None and anchor.source == "kubernetes" else None
     )
     data = []
+    if anchor is not None and anchor.stateful and operator_kind(anchor) is not None:  # an operator's database
+        replicas = instances(anchor)
+        parts = parts_by_store(members).get(anchor.id, ())
+        data.append(f"{anchor.address}: {', '.join(protection(anchor, parts)) or 'none in the code'}")
+        members = [r for r in members if r.id != anchor.id]
     for resource in members:
         if (
             resource.service_kind in _DATA_STORES
