@@ -44,6 +44,7 @@ from exitplan.graph.index import POD_TEMPLATES, ObjectIndex, PodIndex, edge, nam
 from exitplan.graph.object_context import Context, link
 from exitplan.knowledge.operator_stores import secrets_written
 from exitplan.kubernetes.gitops import install_namespace, remote_chart
+from exitplan.kubernetes.release_volumes import release_secrets as release_secrets_named
 from exitplan.kubernetes.release_volumes import release_volumes
 from exitplan.model import Edge, Resource
 from exitplan.model import Path as AttrPath
@@ -300,6 +301,20 @@ def release_claims(release: Resource, context: Context) -> Iterator[Edge]:
             )
 
 
+def release_secrets(release: Resource, context: Context) -> Iterator[Edge]:
+    """The Secrets a chart's values have its pods read: in the manifests, or made by an ExternalSecret or an
+    operator (a CloudNativePG Cluster's ``<name>-app``) in the namespace the chart goes to."""
+    namespace = install_namespace(release) or namespace_of(release)
+    for name, path in release_secrets_named(release):
+        target = context.objects.get(release, "Secret", name, namespace)
+        if target is not None:
+            yield edge(release, target, "uses-secret", path)
+            continue
+        creator = context.secret_sources.get((release.configuration, namespace, name))
+        if creator is not None:
+            yield edge(release, creator, "uses-secret", path, note=f"Secret {name} created by {creator.type}")
+
+
 RELATIONS: dict[str, tuple[Relation, ...]] = {
     "Service": (service_selects,),
     "Ingress": (ingress_routes, ingress_class),
@@ -317,7 +332,7 @@ RELATIONS: dict[str, tuple[Relation, ...]] = {
     "ClusterRoleBinding": (role_binding,),
     "ExternalSecret": (secret_store,),
     "Secret": (created_by,),
-    "HelmRelease": (chart_source, values_from, release_claims),
-    "Application": (release_claims,),
-    "ApplicationSet": (release_claims,),
+    "HelmRelease": (chart_source, values_from, release_claims, release_secrets),
+    "Application": (release_claims, release_secrets),
+    "ApplicationSet": (release_claims, release_secrets),
 }

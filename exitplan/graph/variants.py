@@ -86,7 +86,7 @@ def fold(drafts: Sequence[Draft], resources: Mapping[str, Resource], evidence: E
     for i in apps:
         anchor = resources[drafts[i].anchor]
         kind = anchor.type if anchor.source == "kubernetes" else anchor.address
-        by_origin[(anchor.file, anchor.line, kind)].append(i)
+        by_origin[(anchor.file, anchor.line, kind, _substituted_name(anchor))].append(i)
         if anchor.source == "kubernetes":
             by_name[(anchor.type, base_name(anchor.name, evidence))].append(i)
     # Kubernetes leftovers rendered from one base document are one platform across the overlays.
@@ -129,6 +129,16 @@ def fold(drafts: Sequence[Draft], resources: Mapping[str, Resource], evidence: E
         sorted(g, key=lambda d: (d.configuration.count("/"), d.configuration, d.anchor or ""))
         for _, g in sorted(groups.items())
     ]
+
+
+def _substituted_name(anchor: Resource) -> str | None:
+    """The name of an anchor whose name a Flux Kustomization's variables gave (a shared component's
+    ``${APP}``): each app's copy of the document is a component of its own. A kustomize prefix or suffix
+    (located in the kustomization file) keeps the variants of one component together."""
+    where = anchor.origins.get(("metadata", "name"))
+    if where is None or posixpath.basename(where.file) in KUSTOMIZATION_FILES:
+        return None
+    return anchor.name
 
 
 def _join_across_configurations(union: _Union, drafts: Sequence[Draft], group: list[int]) -> None:

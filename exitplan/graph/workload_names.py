@@ -13,6 +13,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
+from ..knowledge.operator_stores import store_name
 from ..model import Resource
 
 MAX_LENGTH = 40
@@ -129,7 +130,7 @@ _GENERIC_NAMES = frozenset(
 def anchor_name(resource: Resource) -> str:
     """A readable workload name: the object's name, with module instance keys for Terraform."""
     if resource.source == "kubernetes":
-        return slug(resource.name)
+        return slug(store_name(resource) or resource.name)  # books-postgresql beside the books app
     modules = module_calls(resource.address)
     parts = [key for _, key in modules if key]
     key = instance_key(resource)  # a for_each key names the instance; a count index only tells apart

@@ -1,4 +1,4 @@
-"""Data stores run by an operator (``providers/catalog/operator-stores.yaml``), validated on load.
+"""Data stores run by an operator (``providers/catalog/operator-stores.yaml``, read by ``operator_catalog``).
 
 A CloudNativePG ``Cluster`` or a Strimzi ``Kafka`` is the whole data store as the repository states it:
 the operator makes the StatefulSets, volumes, Services and Secrets, none of which are in the manifests.
@@ -10,190 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from ..model import Resource
-from .catalog_document import CatalogDocument, format_path
-from .data_path import data_path
-from .data_store_catalog import Role, load_data_stores
+from .catalog_document import format_path
 from .data_stores import DataStore, Evidence
-from .datafile import read_yaml
-from .service_catalog import INTERFACES
+from .operator_catalog import OperatorKind, Part, Steps, load_operator_stores, read_operator_stores
 
-_KEYS = frozenset({"schema_version", "operators"})
-_ENTRY_KEYS = frozenset(
-    {
-        "operator",
-        "api_group",
-        "kind",
-        "role",
-        "interface",
-        "storage",
-        "persistent_without_storage",
-        "services",
-        "secrets",
-        "parts",
-        "move",
-        "replicas",
-        "backup",
-    }
-)
-_PART_KEYS = frozenset({"kind", "name_at", "label", "storage", "secrets", "backup"})
-_TEMPLATE = re.compile(r"^[a-z0-9{}.-]*\{name\}[a-z0-9{}.-]*$")
-_PATH = re.compile(r"^[A-Za-z_][\w-]*(\[\])?(\.[A-Za-z_][\w-]*(\[\])?)*$")
-
-#: A path into a resource: names, and ``None`` for "every item of this list".
-Steps = tuple[str | None, ...]
-
-
-@dataclass(frozen=True)
-class Part:
-    """A kind of the same operator that belongs to one store and names it (``name_at`` or ``label``)."""
-
-    kind: str
-    name_at: Steps | None
-    label: str | None
-    storage: tuple[Steps, ...] = ()
-    secrets: tuple[str, ...] = ()  # what the operator writes for the part (a KafkaUser's credentials)
-    backup: bool = False  # the part is a backup of the store (a CloudNativePG ScheduledBackup)
-
-
-@dataclass(frozen=True)
-class OperatorKind:
-    operator: str
-    api_group: str
-    kind: str
-    role: Role
-    interface: str
-    storage: tuple[Steps, ...]
-    persistent_without_storage: bool
-    services: tuple[str, ...]  # templates of the resource's name
-    secrets: tuple[str, ...]
-    parts: tuple[Part, ...]
-    move: str
-    replicas: Steps | None = None  # where it says how many instances run
-    backup: tuple[Steps, ...] = ()  # paths whose presence means the operator takes backups
-
-
-@dataclass(frozen=True)
-class OperatorCatalog:
-    kinds: Mapping[tuple[str, str], OperatorKind]  # (api group, kind)
-    parts: Mapping[tuple[str, str], tuple[OperatorKind, Part]]  # (api group, the part's kind)
-
-
-def catalog_path() -> Path:
-    return data_path("providers") / "catalog" / "operator-stores.yaml"
-
-
-@cache
-def load_operator_stores() -> OperatorCatalog:
-    return read_operator_stores(catalog_path())
-
-
-def read_operator_stores(path: Path) -> OperatorCatalog:
-    """The operator kinds in ``path``; a ``CatalogError`` naming the file and key path when one is wrong."""
-    doc = CatalogDocument(path, read_yaml(path))
-    doc.known_keys(doc.data, _KEYS, ())
-    roles = {role.id: role for role in load_data_stores().roles}
-    kinds: dict[tuple[str, str], OperatorKind] = {}
-    parts: dict[tuple[str, str], tuple[OperatorKind, Part]] = {}
-    entries = doc.data.get("operators")
-    if not isinstance(entries, list) or not entries:
-        doc.fail(("operators",), "must be a non-empty list")
-    for index, raw in enumerate(entries):
-        where = ("operators", index)
-        data = doc.mapping(raw, where)
-        doc.known_keys(data, _ENTRY_KEYS, where)
-        role_id = doc.string(data.get("role"), (*where, "role"))
-        if role_id not in roles:
-            doc.fail((*where, "role"), f"unknown data-store role {role_id!r} (see data-stores.yaml)")
-        if "persistent_without_storage" not in data:
-            doc.fail((*where, "persistent_without_storage"), "must be true or false")
-        persistent = _flag(doc, data, "persistent_without_storage", where)
-        interface = doc.string(data.get("interface"), (*where, "interface"))
-        if interface not in INTERFACES:
-            doc.fail((*where, "interface"), f"unknown interface {interface!r}")
-        entry = OperatorKind(
-            operator=doc.string(data.get("operator"), (*where, "operator")),
-            api_group=doc.string(data.get("api_group"), (*where, "api_group")),
-            kind=doc.string(data.get("kind"), (*where, "kind")),
-            role=roles[role_id],
-            interface=interface,
-            storage=_paths(doc, data.get("storage", []), (*where, "storage")),
-            persistent_without_storage=persistent,
-            services=_templates(doc, data.get("services", []), (*where, "services")),
-            secrets=_templates(doc, data.get("secrets", []), (*where, "secrets")),
-            parts=tuple(
-                _part(doc, item, (*where, "parts", i)) for i, item in enumerate(data.get("parts") or [])
-            ),
-            move=doc.string(data.get("move"), (*where, "move")),
-            replicas=_paths(doc, [data["replicas"]], (*where, "replicas"))[0] if "replicas" in data else None,
-            backup=_paths(doc, data.get("backup", []), (*where, "backup")),
-        )
-        key = (entry.api_group, entry.kind)
-        if key in kinds:
-            doc.fail((*where, "kind"), f"{entry.kind} of {entry.api_group} is listed twice")
-        kinds[key] = entry
-        for part in entry.parts:
-            parts.setdefault((entry.api_group, part.kind), (entry, part))
-    return OperatorCatalog(kinds, parts)
-
-
-def _paths(doc: CatalogDocument, value: Any, where: tuple) -> tuple[Steps, ...]:
-    if not isinstance(value, list):
-        doc.fail(where, "must be a list of dotted paths")
-    found = []
-    for index, item in enumerate(value):
-        text = doc.string(item, (*where, index))
-        if not _PATH.match(text):
-            doc.fail((*where, index), f"must be a dotted path such as spec.storage, found {text!r}")
-        found.append(_steps(text))
-    return tuple(found)
-
-
-def _steps(text: str) -> Steps:
-    steps: list[str | None] = []
-    for name in text.split("."):
-        steps.append(name.removesuffix("[]"))
-        if name.endswith("[]"):
-            steps.append(None)
-    return tuple(steps)
-
-
-def _templates(doc: CatalogDocument, value: Any, where: tuple) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        doc.fail(where, "must be a list of name templates")
-    for index, item in enumerate(value):
-        if not isinstance(item, str) or not _TEMPLATE.match(item):
-            doc.fail((*where, index), f"must be a name with {{name}} in it, found {item!r}")
-    return tuple(value)
-
-
-def _part(doc: CatalogDocument, raw: Any, where: tuple) -> Part:
-    data = doc.mapping(raw, where)
-    doc.known_keys(data, _PART_KEYS, where)
-    name_at, label = data.get("name_at"), data.get("label")
-    if (name_at is None) == (label is None):
-        doc.fail(where, "needs one of name_at (a path of its spec) or label")
-    steps = _paths(doc, [name_at], (*where, "name_at"))[0] if name_at is not None else None
-    return Part(
-        kind=doc.string(data.get("kind"), (*where, "kind")),
-        name_at=steps,
-        label=doc.string(label, (*where, "label")) if label is not None else None,
-        storage=_paths(doc, data.get("storage", []), (*where, "storage")),
-        secrets=_templates(doc, data.get("secrets", []), (*where, "secrets")),
-        backup=_flag(doc, data, "backup", where),
-    )
-
-
-def _flag(doc: CatalogDocument, data: Mapping[str, Any], key: str, where: tuple) -> bool:
-    value = data.get(key, False)
-    if not isinstance(value, bool):
-        doc.fail((*where, key), f"must be true or false, found {value!r}")
-    return value
+__all__ = ["OperatorKind", "Part", "load_operator_stores", "read_operator_stores"]
 
 
 def api_group(resource: Resource) -> str:
@@ -250,16 +74,31 @@ def _values(value: Any, steps: Steps, path: tuple) -> Iterator[tuple[tuple, Any]
         yield from _values(value[step], rest, (*path, step))
 
 
-def _volumes(resource: Resource, paths: Iterable[Steps]) -> list[tuple[tuple, Any]]:
-    """Where ``resource`` asks for volumes: each value at a storage path, but a mapping of ``type:
-    ephemeral``."""
-    return [
-        (path, value)
-        for steps in paths
-        for path, value in _values(resource.attributes, steps, ())
-        if not (isinstance(value, Mapping) and value.get("type") == "ephemeral")
-        and not (isinstance(value, list) and not value)
-    ]
+def _storage(resource: Resource, paths: Iterable[Steps]) -> list[tuple[tuple, Any]]:
+    """What ``resource`` writes at its storage paths, with where."""
+    return [found for steps in paths for found in _values(resource.attributes, steps, ())]
+
+
+_ZERO = re.compile(r"^0+(\.0*)?([KMGTPE]i?)?$")
+
+
+def _no_volume(value: Any) -> bool:
+    """False, empty, a size of 0 (RabbitMQ's ``0Gi``), or a mapping saying so: ``type: ephemeral``
+    (Strimzi), ``ephemeral: true`` (MariaDB), ``enabled: false``, an ``emptyDir`` (Percona)."""
+    if value is False or value in ("", 0) or (isinstance(value, list | dict) and not value):
+        return True
+    if isinstance(value, str):
+        return bool(_ZERO.match(value.strip()))
+    if isinstance(value, Mapping):
+        size = value.get("storage", value.get("size"))
+        return (
+            value.get("type") == "ephemeral"
+            or value.get("ephemeral") is True
+            or value.get("enabled") is False
+            or "emptyDir" in value
+            or (size is not None and _no_volume(size))
+        )
+    return False
 
 
 def _size(value: Any) -> str:
@@ -295,17 +134,24 @@ def recognise_operator(resource: Resource, parts: Iterable[Resource] = ()) -> Da
             resource.line_of(("kind",)),
         )
     ]
-    volumes = [(resource, path, value) for path, value in _volumes(resource, entry.storage)]
+    asked = [(resource, path, value) for path, value in _storage(resource, entry.storage)]
     for part in parts:
         found = operator_part(part)
         if found is not None:
-            volumes.extend((part, path, value) for path, value in _volumes(part, found[1].storage))
+            asked.extend((part, path, value) for path, value in _storage(part, found[1].storage))
+    volumes = [(holder, path, value) for holder, path, value in asked if not _no_volume(value)]
     for holder, path, value in volumes:
-        asked = f"volumes asked for at {format_path(path)}{_size(value)}"
-        text = f"{asked} of the {holder.type} {holder.name}" if holder is not resource else asked
+        said = f"volumes asked for at {format_path(path)}{_size(value)}"
+        text = f"{said} of the {holder.type} {holder.name}" if holder is not resource else said
         evidence.append(Evidence("storage", text, holder.file, holder.line_of(path)))
     if volumes:
         storage, persistent = "the volumes the operator claims for it", True
+    elif asked:  # it says "no volume" where it could ask for one
+        holder, path, _ = asked[0]
+        evidence.append(
+            Evidence("storage", f"no volume at {format_path(path)}", holder.file, holder.line_of(path))
+        )
+        storage, persistent = f"no volume ({format_path(path)} asks for none)", False
     elif entry.persistent_without_storage:
         storage, persistent = f"the volumes {entry.operator} claims when none are asked for", True
     else:
@@ -322,6 +168,19 @@ def recognise_operator(resource: Resource, parts: Iterable[Resource] = ()) -> Da
         storage=storage,
         persistent=persistent,
     )
+
+
+def store_name(resource: Resource) -> str | None:
+    """The workload name of an operator's store: its name, with the role after it unless a word of the
+    name already says what it is (``store_words``); None for other objects."""
+    entry = operator_kind(resource)
+    if entry is None:
+        return None
+    words = set(re.split(r"[-_.]", resource.name.lower()))
+    role = entry.role
+    if words & (load_operator_stores().store_words | role.images | {role.id}):
+        return resource.name
+    return f"{resource.name}-{role.id}"
 
 
 def instances(resource: Resource) -> int | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .kustomization import Kustomization, Render
@@ -63,17 +63,24 @@ class Kustomizer:
             return None
         return Kustomization(directory, rel, documents[0])
 
-    def render(self, directory: str) -> Render:
+    def render(self, directory: str, components: Sequence[str] = ()) -> Render:
+        """``components``: more components for the kustomization in ``directory``, after its own, as a Flux
+        Kustomization's ``spec.components`` add them (``flux_build.py``)."""
         render = Render()
         kustomization = self.load(directory, render)
         if kustomization is not None:
-            render.manifests = self._apply(kustomization, [], render, (directory,))
+            render.manifests = self._apply(kustomization, [], render, (directory,), tuple(components))
         return render
 
     # --- one kustomization (or component) applied to what has been accumulated ---------------------
 
     def _apply(
-        self, k: Kustomization, accumulated: list[Manifest], render: Render, stack: tuple[str, ...]
+        self,
+        k: Kustomization,
+        accumulated: list[Manifest],
+        render: Render,
+        stack: tuple[str, ...],
+        extra: tuple[str, ...] = (),
     ) -> list[Manifest]:
         spec = k.spec
         result = list(accumulated)
@@ -82,7 +89,7 @@ class Kustomizer:
             position = index if key == "resources" else index - len(_list(spec.get("resources")))
             result.extend(self._resource(k, str(entry), k.line(key, position), render, stack))
         result.extend(self._helm_charts(k, render))
-        for index, entry in enumerate(_list(spec.get("components"))):
+        for index, entry in enumerate([*_list(spec.get("components")), *extra]):
             directory = _join(k.directory, str(entry))
             component = self._nested(k, directory, k.line("components", index), render, stack)
             if component is not None:

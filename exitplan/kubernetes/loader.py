@@ -15,6 +15,7 @@ from ..boundary import Boundary
 from ..discover import MAX_FILE_BYTES, STDIN, Discovery, SourceFile, file_format
 from ..model import Configuration, InputFile, LoadResult, Resource
 from . import chart_configs, helm, helm_chart, helm_render
+from .flux_build import flux_builds, substitute
 from .kustomize import Kustomizer, Render
 from .manifests import (
     KUSTOMIZATION_FILES,
@@ -209,6 +210,8 @@ class _Loader:
 
     def _kustomizations(self, directories: list[str]) -> None:
         kustomizer = Kustomizer(self.read, self.is_dir, self.not_read, self._kustomize_chart)
+        outside_charts = (r for r in self.files if helm.chart_of(r, self.chart_folders) is None)
+        builds = flux_builds(outside_charts, lambda rel: self.read(rel, lines=False))
         included_by: dict[str, list[str]] = {}
         for directory in directories:
             probe = Render()
@@ -216,9 +219,11 @@ class _Loader:
             self._account(probe)
             if kustomization is not None and kustomization.is_component:
                 continue  # a component only means something inside the kustomizations that use it
-            render = kustomizer.render(directory)
+            build = builds.get(directory)  # a Flux Kustomization adds components and variables
+            render = kustomizer.render(directory, build.components if build else ())
             self._account(render)
-            self._emit(render.manifests, directory, "kustomization")
+            substitute(render.manifests, build)
+            self._emit(render.manifests, directory, "kustomization", build.note if build else None)
             for base in render.included:
                 included_by.setdefault(base, []).append(directory)
         for base, overlays in included_by.items():
@@ -264,8 +269,10 @@ class _Loader:
             if record not in self.extra_inputs:
                 self.extra_inputs.append(record)
 
-    def _emit(self, manifests: list[Manifest], configuration: str, kind: str) -> None:
-        self.configurations.setdefault(configuration, Configuration(configuration, "kubernetes", kind))
+    def _emit(
+        self, manifests: list[Manifest], configuration: str, kind: str, note: str | None = None
+    ) -> None:
+        self.configurations.setdefault(configuration, Configuration(configuration, "kubernetes", kind, note))
         for manifest in manifests:
             address = address_of(manifest.kind, manifest.name or "(unnamed)", namespace_of(manifest))
             first = self.seen.get((configuration, address))

@@ -119,3 +119,41 @@ def _template_name(template: Mapping[str, Any], key: str) -> str:
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
+
+
+#: Keys under which chart values name a Secret the chart's pods read: a container's ``secretKeyRef`` and
+#: ``secretRef`` (app-template and most charts pass env through), Bitnami's ``existingSecret``.
+_SECRET_REFERENCES = frozenset({"secretKeyRef", "secretRef"})
+
+
+def release_secrets(resource: Resource) -> tuple[tuple[str, AttrPath], ...]:
+    """The Secrets ``resource``'s values have its pods read, with ``{{ .Release.Name }}`` resolved, and
+    where each is named; a name that is still a template is left out."""
+    chart = remote_chart(resource)
+    values = resource.get(*chart.values_path) if chart is not None else None
+    if not isinstance(values, Mapping):
+        return ()
+    name = release_name(resource)
+    found = []
+    for secret, path in _secret_names(values, chart.values_path, 0, [_MAX_NODES]):
+        resolved = _resolved(secret, name)
+        if resolved and "{{" not in resolved:
+            found.append((resolved, path))
+    return tuple(found)
+
+
+def _secret_names(value: Any, at: AttrPath, depth: int, budget: list[int]) -> Iterator[tuple[str, AttrPath]]:
+    budget[0] -= 1
+    if depth > _MAX_DEPTH or budget[0] < 0:
+        return
+    items = (
+        enumerate(value) if isinstance(value, list) else value.items() if isinstance(value, Mapping) else ()
+    )
+    for key, item in items:
+        here = (*at, key)
+        if key in _SECRET_REFERENCES and isinstance(item, Mapping) and _text(item.get("name")):
+            yield item["name"], (*here, "name")
+        elif key == "existingSecret" and _text(item):
+            yield item, here
+        else:
+            yield from _secret_names(item, here, depth + 1, budget)

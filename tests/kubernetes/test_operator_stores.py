@@ -71,7 +71,7 @@ def test_each_store_is_a_workload_with_its_parts_and_its_state(report):
         ),
         "billing-cache": ("ephemeral-state", ["Dragonfly/billing/billing-cache"]),
         "billing-api": ("stateless", ["Deployment/billing/billing-api", "Service/billing/billing-api"]),
-        "events": (
+        "events-kafka": (  # named with its role: the name alone says nothing of what it is
             "owns-state",
             ["Kafka/events/events", "KafkaNodePool/events/brokers", "KafkaTopic/events/invoices"],
         ),
@@ -80,8 +80,8 @@ def test_each_store_is_a_workload_with_its_parts_and_its_state(report):
             "stateless",
             ["Deployment/events/ledger-consumer", "KafkaUser/events/ledger-consumer"],
         ),
-        "audit": ("owns-state", ["Elasticsearch/search/audit"]),
-        "jobs": ("owns-state", ["RabbitmqCluster/search/jobs"]),
+        "audit-elasticsearch": ("owns-state", ["Elasticsearch/search/audit"]),
+        "jobs-rabbitmq": ("owns-state", ["RabbitmqCluster/search/jobs"]),
     }
 
 
@@ -127,9 +127,9 @@ def test_the_evidence_names_the_kind_and_each_volume_with_its_line(report):
         ("storage", "volumes asked for at spec.walStorage (10Gi)", "billing/database.yaml", 12),
     ]
     assert store.why.endswith("Its data is on the volumes the operator claims for it, so the data persists.")
-    events = scores["events"].data_store
+    events = scores["events-kafka"].data_store
     assert events.evidence[1].text == "volumes asked for at spec.storage (100Gi) of the KafkaNodePool brokers"
-    assert scores["audit"].data_store.evidence[1].text == (
+    assert scores["audit-elasticsearch"].data_store.evidence[1].text == (
         "volumes asked for at spec.nodeSets[0].volumeClaimTemplates (200Gi)"
     )
     cache = scores["billing-cache"].data_store
@@ -154,6 +154,65 @@ def test_strimzi_storage_types(spec, persistent):
         {"apiVersion": "kafka.strimzi.io/v1beta2", "kind": "Kafka", "metadata": {"name": "k"}, "spec": spec}
     )
     assert store is not None and store.persistent is persistent
+
+
+@pytest.mark.parametrize(
+    ("manifest", "persistent"),
+    [
+        (
+            {
+                "apiVersion": "rabbitmq.com/v1beta1",
+                "kind": "RabbitmqCluster",
+                "spec": {"persistence": {"storage": "0Gi"}},
+            },
+            False,
+        ),
+        (
+            {
+                "apiVersion": "k8s.mariadb.com/v1alpha1",
+                "kind": "MariaDB",
+                "spec": {"storage": {"ephemeral": True}},
+            },
+            False,
+        ),
+        (
+            {
+                "apiVersion": "k8s.mariadb.com/v1alpha1",
+                "kind": "MariaDB",
+                "spec": {"storage": {"size": "1Gi"}},
+            },
+            True,
+        ),
+        (
+            {
+                "apiVersion": "pxc.percona.com/v1",
+                "kind": "PerconaXtraDBCluster",
+                "spec": {"pxc": {"volumeSpec": {"emptyDir": {}}}},
+            },
+            False,
+        ),
+        (
+            {
+                "apiVersion": "cache.cs.sap.com/v1alpha1",
+                "kind": "Valkey",
+                "spec": {"persistence": {"enabled": False}},
+            },
+            False,
+        ),
+        (
+            {
+                "apiVersion": "dragonflydb.io/v1alpha1",
+                "kind": "Dragonfly",
+                "spec": {"snapshot": {"dir": "s3://backups/df"}},
+            },
+            True,
+        ),
+        # the operator refuses the resource without storage: it is persistent as written
+        ({"apiVersion": "acid.zalan.do/v1", "kind": "postgresql"}, True),
+    ],
+)
+def test_what_says_no_volume(manifest, persistent):
+    assert _store({**manifest, "metadata": {"name": "s"}}).persistent is persistent
 
 
 def test_a_store_the_operator_gives_volumes_by_default_persists_without_asking():
