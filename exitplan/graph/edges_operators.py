@@ -1,19 +1,31 @@
-"""Edges from the parts of an operator's data store to the store (``knowledge/operator_stores.py``).
+"""Edges to an operator's data store (``knowledge/operator_stores.py``) from its parts and its clients.
 
-- ``part-of``  a CloudNativePG ScheduledBackup or Pooler → its Cluster (``spec.cluster.name``), a Strimzi
-               KafkaTopic, KafkaUser or KafkaNodePool → its Kafka (the ``strimzi.io/cluster`` label), …
+- ``part-of``      a CloudNativePG ScheduledBackup or Pooler → its Cluster (``spec.cluster.name``), a Strimzi
+                   KafkaTopic, KafkaUser or KafkaNodePool → its Kafka (the ``strimzi.io/cluster`` label), …
+- ``connects-to``  a pod controller whose env values, or a chart release whose values, name a Service the
+                   operator makes for the store (``billing-db-rw``, ``events-kafka-bootstrap:9092``,
+                   ``{{ .Release.Name }}-rw.db.svc``); inferred, as a match by name
 
 A part moves no earlier than its store, and joins the store's workload unless a workload needs it (a
-KafkaUser whose Secret a consumer reads).
+KafkaUser whose Secret a consumer reads). The Secrets the operator writes are linked in
+``edges_kubernetes`` (``uses-secret``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
-from exitplan.graph.index import edge
-from exitplan.knowledge.operator_stores import operator_part, parts_by_store
+from exitplan.graph.index import edge, namespace_of, pod_spec_path
+from exitplan.knowledge.operator_stores import operator_kind, operator_part, parts_by_store
+from exitplan.kubernetes.gitops import install_namespace, release_name, remote_chart
 from exitplan.model import Edge, Resource
+
+#: A host in a value: an optional scheme and user, then dotted DNS labels (``a-rw.db.svc.cluster.local``).
+_HOST = re.compile(r"(?:[a-z][a-z0-9+.-]*://)?(?:[^@\s/]+@)?([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*)", re.I)
+_RELEASE_NAME = re.compile(r"\{\{-?\s*\.Release\.Name\s*-?\}\}")
+_MAX_STRINGS = 5_000
 
 
 def operator_edges(resources: Sequence[Resource]) -> Iterator[Edge]:
@@ -30,3 +42,80 @@ def operator_edges(resources: Sequence[Resource]) -> Iterator[Edge]:
                 else tuple(s for s in rule.name_at or () if s)
             )
             yield edge(part, by_id[store], "part-of", path)
+    yield from _client_edges(list(by_id.values()))
+
+
+def _client_edges(resources: list[Resource]) -> Iterator[Edge]:
+    services: dict[tuple[str, str | None, str], Resource] = {}
+    for resource in resources:
+        entry = operator_kind(resource)
+        for template in entry.services if entry else ():
+            key = (resource.configuration, namespace_of(resource), template.replace("{name}", resource.name))
+            services.setdefault(key, resource)
+    if not services:
+        return
+    for resource in resources:
+        seen: set[str] = set()
+        for path, text, namespace in _values_naming_hosts(resource):
+            for store in _stores_named(text, resource.configuration, namespace, services):
+                if store.id not in seen:
+                    seen.add(store.id)
+                    yield edge(
+                        resource,
+                        store,
+                        "connects-to",
+                        path,
+                        "inferred",
+                        f"a Service of {store.type} {store.name}",
+                    )
+
+
+def _values_naming_hosts(resource: Resource) -> Iterator[tuple[tuple, str, str | None]]:
+    """The env values of a pod controller's containers, and every string of a release's values (with
+    ``{{ .Release.Name }}`` resolved), with the namespace a bare Service name is in."""
+    spec = pod_spec_path(resource)
+    if spec is not None:
+        for containers in ("containers", "initContainers"):
+            for i, container in enumerate(resource.get(*spec, containers, default=[]) or []):
+                env = container.get("env") if isinstance(container, Mapping) else None
+                for j, variable in enumerate(env if isinstance(env, list) else []):
+                    value = variable.get("value") if isinstance(variable, Mapping) else None
+                    if isinstance(value, str):
+                        yield (*spec, containers, i, "env", j, "value"), value, namespace_of(resource)
+        return
+    chart = remote_chart(resource)
+    if chart is None:
+        return
+    name, namespace = release_name(resource), install_namespace(resource) or namespace_of(resource)
+    budget = [_MAX_STRINGS]
+    for path, text in _strings(resource.get(*chart.values_path), chart.values_path, budget):
+        yield path, _RELEASE_NAME.sub(name, text), namespace
+
+
+def _strings(value: Any, path: tuple, budget: list[int]) -> Iterator[tuple[tuple, str]]:
+    budget[0] -= 1
+    if budget[0] < 0:
+        return
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _strings(item, (*path, key), budget)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*path, index), budget)
+
+
+def _stores_named(text: str, configuration: str, namespace: str | None, services: dict) -> Iterator[Resource]:
+    """The stores whose Service a host in ``text`` is: ``svc``, ``svc.ns``, ``svc.ns.svc[.cluster.local]``."""
+    for token in re.split(r"[\s,;\"'=()\[\]]+", text):
+        match = _HOST.match(token)
+        if match is None:
+            continue
+        labels = match.group(1).lower().split(".")
+        if len(labels) > 2 and labels[2:] not in (["svc"], ["svc", "cluster", "local"]):
+            continue
+        space = labels[1] if len(labels) > 1 else namespace
+        store = services.get((configuration, space, labels[0]))
+        if store is not None:
+            yield store

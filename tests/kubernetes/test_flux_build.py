@@ -78,6 +78,17 @@ def test_each_database_is_a_workload_of_its_own_and_its_app_depends_on_it(report
     }
 
 
+def test_a_release_naming_the_databases_service_connects_to_it(report):
+    edges = [(e.source, e.target, e.via) for e in report.edges if e.kind == "connects-to"]
+    assert edges == [
+        (
+            "apps/books#HelmRelease/default/books",
+            "apps/books#Cluster/default/books",
+            "spec.values.controllers.books.containers.app.env.DB_HOST (a Service of Cluster books)",
+        )
+    ]
+
+
 def test_an_object_that_turns_substitution_off_and_an_unknown_variable_keep_their_text(report):
     templates = report.resource("apps/wiki#ConfigMap/default/wiki-templates")
     assert templates.get("data", "header.html") == "<title>${PAGE_TITLE} (${APP})</title>"

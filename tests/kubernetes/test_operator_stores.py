@@ -314,3 +314,52 @@ def test_a_kind_listed_twice_is_refused(tmp_path):
     path.write_text(json.dumps({"schema_version": 1, "operators": [entry, entry]}))
     with pytest.raises(CatalogError, match=r"operators\[1\]\.kind: K of a.io is listed twice"):
         read_operator_stores(path)
+
+
+def test_apps_naming_a_service_the_operator_makes_connect_to_the_store(report):
+    edges = {
+        (e.source.split("#")[1], e.target.split("#")[1], e.line, e.confidence)
+        for e in report.edges
+        if e.kind == "connects-to"
+    }
+    assert edges == {
+        # CACHE_ADDR: billing-cache.billing.svc:6379 and KAFKA_BOOTSTRAP_SERVERS: events-kafka-bootstrap:9092
+        ("Deployment/billing/billing-api", "Dragonfly/billing/billing-cache", 30, "inferred"),
+        ("Deployment/events/ledger-consumer", "Kafka/events/events", 19, "inferred"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "linked"),
+    [
+        ("postgresql://app@billing-db-rw:5432/billing", True),
+        ("billing-db-rw.billing.svc.cluster.local", True),
+        ("billing-db-ro.billing", True),
+        ("billing-db-rw.other", False),  # another namespace
+        ("billing-db-rw.billing.example.com", False),  # not the cluster's DNS
+        ("billing-db", False),  # the resource's name is not one of its Services
+        ("my-billing-db-rw", False),
+    ],
+)
+def test_which_host_names_are_the_stores_services(value, linked):
+    from exitplan.graph.edges_operators import operator_edges
+
+    cluster = k8s(
+        {
+            "apiVersion": "postgresql.cnpg.io/v1",
+            "kind": "Cluster",
+            "metadata": {"name": "billing-db", "namespace": "billing"},
+        }
+    )
+    app = k8s(
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": "api", "namespace": "billing"},
+            "spec": {
+                "template": {"spec": {"containers": [{"name": "a", "env": [{"name": "DB", "value": value}]}]}}
+            },
+        }
+    )
+    found = [(e.source, e.target) for e in operator_edges([cluster, app]) if e.kind == "connects-to"]
+    assert found == ([(app.id, cluster.id)] if linked else [])
