@@ -1,11 +1,12 @@
-"""What a Flux ``Kustomization`` adds to the build of its path: components, and post-build substitution.
+"""What a Flux ``Kustomization`` adds to the build of its path: components, post-build substitution, and
+the target namespace.
 
 Flux builds ``spec.path`` with kustomize, with the ``spec.components`` (paths from ``spec.path``) appended
 to the kustomization's own, then replaces ``${VAR}`` and ``${VAR:=default}`` in the output with
 ``spec.postBuild.substitute``. Repositories share one component among many apps that way: a CloudNativePG
 ``Cluster`` named ``${APP}`` in ``components/postgres``, used by every app's ``ks.yaml`` with its own
 ``APP``. Without both, those objects are invisible (a component is no configuration of its own) or named
-``${APP}``.
+``${APP}``. ``spec.targetNamespace`` puts every namespaced object of the build in that namespace.
 
 The path is taken from the repository's root, which is what a Kustomization of the repository's own
 ``GitRepository`` means (the usual case). Where several Kustomizations build one path, the first (by file
@@ -42,6 +43,7 @@ class FluxBuild:
     components: tuple[str, ...]  # as written: relative to ``path``
     substitute: Mapping[str, str]
     also: tuple[str, ...] = ()  # the other Kustomizations that build the same path, as file:line
+    namespace: str | None = None  # spec.targetNamespace: every namespaced object goes there
 
     @property
     def where(self) -> str:
@@ -53,6 +55,8 @@ class FluxBuild:
         added = [f"components {', '.join(self.components)}"] if self.components else []
         if self.substitute:
             added.append(f"variables {', '.join(sorted(self.substitute))}")
+        if self.namespace:
+            added.append(f"namespace {self.namespace}")
         also = f"; also built by {', '.join(self.also)}, not applied" if self.also else ""
         return f"built as the Flux Kustomization {self.name} ({self.where}) builds it: {' and '.join(added)}{also}"
 
@@ -79,6 +83,7 @@ def flux_builds(rels: Iterable[str], read: Callable[[str], Parsed | None]) -> di
             first.components,
             first.substitute,
             tuple(o.where for o in others),
+            first.namespace,
         )
     return builds
 
@@ -99,10 +104,13 @@ def _build(manifest: Manifest) -> FluxBuild | None:
     substitute = {
         str(k): _text(v) for k, v in (raw.items() if isinstance(raw, Mapping) else ()) if _text(v) is not None
     }
-    if not components and not substitute:
+    namespace = _text(spec.get("targetNamespace"))
+    if not components and not substitute and not namespace:
         return None
     folder = posixpath.normpath(path.strip().lstrip("/")) or "."
-    return FluxBuild(manifest.name, manifest.file, manifest.line, folder, components, substitute)
+    return FluxBuild(
+        manifest.name, manifest.file, manifest.line, folder, components, substitute, (), namespace
+    )
 
 
 def _text(value: Any) -> str | None:
@@ -114,14 +122,20 @@ def _text(value: Any) -> str | None:
 
 
 def substitute(manifests: list[Manifest], build: FluxBuild | None) -> None:
-    """Replace the variables in every string value of ``manifests`` (in place), as Flux's post-build does;
+    """Put the namespaced objects in the target namespace, and replace the variables in every string value
+    of ``manifests`` (in place), as Flux's post-build does;
     an object annotated ``kustomize.toolkit.fluxcd.io/substitute: disabled`` is left alone. A name that
     changed is located at the Kustomization that gave it: each app's copy of a shared component is an
     object of its own (``graph/variants.py``); other values keep the line they were written on."""
-    if build is None or not build.substitute:
+    if build is None:
         return
     where = Location(build.file, build.line)
-    for manifest in manifests:
+    if build.namespace:
+        for manifest in manifests:
+            if manifest.namespaced:
+                manifest.metadata["namespace"] = build.namespace
+                manifest.origins[("metadata", "namespace")] = where
+    for manifest in manifests if build.substitute else ():
         annotations = manifest.metadata.get("annotations")
         if isinstance(annotations, Mapping) and annotations.get(_DISABLED) == "disabled":
             continue

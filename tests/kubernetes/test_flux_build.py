@@ -24,16 +24,18 @@ def report():
 
 def test_each_app_gets_its_own_copy_of_the_component(report):
     clusters = {r.id: r for r in report.resources if r.type == "Cluster"}
-    assert sorted(clusters) == ["apps/books#Cluster/default/books", "apps/wiki#Cluster/default/wiki"]
+    assert sorted(clusters) == ["apps/books#Cluster/default/books", "apps/wiki#Cluster/wiki/wiki"]
     books = clusters["apps/books#Cluster/default/books"]
     assert (books.file, books.line) == ("components/postgres/cluster.yaml", 2)
     assert books.get("spec", "storage", "size") == "20Gi"  # the Kustomization's DB_SIZE
     assert books.get("spec", "bootstrap", "initdb", "database") == "books"
-    wiki = clusters["apps/wiki#Cluster/default/wiki"]
+    wiki = clusters["apps/wiki#Cluster/wiki/wiki"]
     assert wiki.get("spec", "storage", "size") == "5Gi"  # ${DB_SIZE:=5Gi}: the default
     # the name was given by the Kustomization: that is where it is written
     assert wiki.location_of(("metadata", "name")) == Location("clusters/main/apps/wiki.yaml", 2)
     assert wiki.location_of(("spec", "storage", "size")) == Location("components/postgres/cluster.yaml", 9)
+    assert wiki.namespace == "wiki"  # the Kustomization's targetNamespace
+    assert wiki.location_of(("metadata", "namespace")) == Location("clusters/main/apps/wiki.yaml", 2)
 
 
 def test_the_component_files_are_read_and_the_configuration_says_how(report):
@@ -71,8 +73,8 @@ def test_each_database_is_a_workload_of_its_own_and_its_app_depends_on_it(report
             "spec.values.controllers.books.containers.app.env.DB_PASSWORD.valueFrom.secretKeyRef.name",
         ),
         (
-            "Deployment/default/wiki",
-            "Cluster/default/wiki",
+            "Deployment/wiki/wiki",
+            "Cluster/wiki/wiki",
             "spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name",
         ),
     }
@@ -90,9 +92,9 @@ def test_a_release_naming_the_databases_service_connects_to_it(report):
 
 
 def test_an_object_that_turns_substitution_off_and_an_unknown_variable_keep_their_text(report):
-    templates = report.resource("apps/wiki#ConfigMap/default/wiki-templates")
+    templates = report.resource("apps/wiki#ConfigMap/wiki/wiki-templates")
     assert templates.get("data", "header.html") == "<title>${PAGE_TITLE} (${APP})</title>"
-    wiki = report.resource("apps/wiki#Deployment/default/wiki")
+    wiki = report.resource("apps/wiki#Deployment/wiki/wiki")
     assert wiki.get("metadata", "annotations", "description").startswith("docs at ${WIKI_URL}, kept")
 
 
