@@ -21,13 +21,20 @@ from .graph.build import build_graph, terraform_reference_edges, unique_edges
 from .graph.edges_addons import addon_edges
 from .graph.edges_config import route_config_values
 from .graph.edges_cross import cross_layer_edges
-from .graph.edges_flux import flux_edges
+from .graph.edges_flux import depends_on_edges, flux_edges
 from .graph.edges_kubernetes import kubernetes_edges
 from .graph.edges_operators import operator_edges
 from .graph.edges_releases import release_edges
 from .graph.edges_units import unit_edges
 from .graph.needs import Needs
-from .graph.workloads import Workload, apply_overrides, group_workloads, load_roles, variants_of
+from .graph.workloads import (
+    ORDERING_EDGES,
+    Workload,
+    apply_overrides,
+    group_workloads,
+    load_roles,
+    variants_of,
+)
 from .knowledge.data_stores import DataStore, DataStoreCatalog, load_data_stores, recognise
 from .knowledge.operator_stores import parts_by_store, recognise_operator
 from .knowledge.release_stores import recognise_release
@@ -247,6 +254,7 @@ def _scan(
                 *references,
                 *composition_edges(composed),
                 *flux_edges(resources, load_roles().anchor_kinds),
+                *depends_on_edges(resources),
                 *unit_edges(loaded.configurations, resources, references),
                 *kubernetes_edges(resources),
                 *operator_edges(resources),
@@ -256,7 +264,7 @@ def _scan(
             ],
         )
     )
-    graph = Needs(resources, edges)
+    graph = Needs(resources, [e for e in edges if e.kind not in ORDERING_EDGES])
     roles = load_roles()
     workloads = apply_overrides(group_workloads(graph, roles), config.workloads, by_id)
 

@@ -29,7 +29,19 @@ from .roles import Roles, WavePhase, load_roles, load_wave_phases
 from .variants import Draft, Evidence, Variant, common_folder, fold, variant_of
 from .workload_names import anchor_name, component_name, instance_key, module_calls, slug, unique_names
 
-__all__ = ["Roles", "WavePhase", "Workload", "group_workloads", "load_roles", "load_wave_phases"]
+#: Edges that order the migration (the plan's waves follow them) but say nothing of what belongs together:
+#: a Flux Kustomization that waits for another is not a part of what the other deploys.
+ORDERING_EDGES = frozenset({"depends-on"})
+
+__all__ = [
+    "ORDERING_EDGES",
+    "Roles",
+    "WavePhase",
+    "Workload",
+    "group_workloads",
+    "load_roles",
+    "load_wave_phases",
+]
 
 
 @dataclass(frozen=True)

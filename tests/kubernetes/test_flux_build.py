@@ -152,3 +152,35 @@ def test_several_kustomizations_of_one_path_use_the_first(tmp_path):
     assert list(builds) == ["apps/books"]
     assert builds["apps/books"].name == "books" and builds["apps/books"].also == ("b/ks.yaml:2",)
     assert builds["apps/books"].note.endswith("; also built by b/ks.yaml:2, not applied")
+
+
+def test_depends_on_orders_the_waves_but_does_not_group(report, tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from exitplan.cli import main
+
+    edges = [(e.source, e.target, e.via) for e in report.edges if e.kind == "depends-on"]
+    assert edges == [
+        (
+            "clusters/main#Kustomization/flux-system/books",
+            "clusters/main#Kustomization/flux-system/cloudnative-pg",
+            "spec.dependsOn[0]",
+        )
+    ]
+    members = {s.workload.name: set(s.workload.resources) for s in report.workloads}
+    assert "clusters/main#Kustomization/flux-system/books" in members["books"]
+    assert "clusters/main#Kustomization/flux-system/books" not in members["cloudnative-pg"]
+    result = CliRunner().invoke(
+        main, ["plan", str(FIXTURE), "--target", "hetzner", "--out", str(tmp_path), "--no-cache"]
+    )
+    assert result.exit_code == 0, result.output
+    plan = json.loads((tmp_path / "exitplan.json").read_text())["plan"]
+    wave = {rid: w["index"] for w in plan["waves"] for rid in w["resources"]}
+    operator = "infrastructure/cloudnative-pg#HelmRelease/cnpg-system/cloudnative-pg"
+    assert wave[operator] <= wave["clusters/main#Kustomization/flux-system/cloudnative-pg"]
+    assert (
+        wave["clusters/main#Kustomization/flux-system/cloudnative-pg"]
+        <= wave["clusters/main#Kustomization/flux-system/books"]
+    )
