@@ -33,7 +33,7 @@ class CapacitySource:
 
 
 def _path(doc: CatalogDocument, value: Any, where: KeyPath) -> AttrPath:
-    return tuple(int(s) if s.isdigit() else s for s in doc.string(value, where).split("."))
+    return tuple(int(s) if s.isdecimal() else s for s in doc.string(value, where).split("."))
 
 
 def _paths(doc: CatalogDocument, value: Any, where: KeyPath) -> tuple[AttrPath, ...]:

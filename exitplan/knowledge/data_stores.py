@@ -373,7 +373,7 @@ def _number(value: Any) -> int | None:
     """A port number as written (``5432`` or ``"5432"``); None for a name or anything else."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and value.isdecimal():
         return int(value)
     return None
 

@@ -116,7 +116,7 @@ def _derive(rule: _Rule, name: str, match: re.Match[str]) -> Size | None:
             vcpu = _AWS_SIZES[word]
         else:
             count = word.removesuffix("xlarge")
-            if not count.isdigit():
+            if not count.isdecimal():
                 return None
             vcpu = 4 * int(count)
     elif rule.vcpu_group is not None:

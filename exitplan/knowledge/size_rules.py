@@ -68,7 +68,7 @@ class SizeRules:
 
 def _path(doc: CatalogDocument, value: Any, where: KeyPath) -> AttrPath:
     text = doc.string(value, where)
-    return tuple(int(step) if step.isdigit() else step for step in text.split("."))
+    return tuple(int(step) if step.isdecimal() else step for step in text.split("."))
 
 
 def _size_at(doc: CatalogDocument, value: Any, where: KeyPath) -> SizeAt:

@@ -30,7 +30,7 @@ from .manifests import (
     to_resource,
 )
 from .names import join as join_path
-from .plain_split import split_tree
+from .plain_split import folders_of, plain_folder, split_tree
 
 #: How each role a file plays shows up as its input format.
 _ROLE_FORMATS = {
@@ -60,7 +60,7 @@ class _Loader:
         self.root = discovery.root
         self.boundary = discovery.boundary if discovery.boundary.roots else Boundary((discovery.root,))
         self.files = {f.rel: f for f in files}
-        self.folders = _folders(self.files)
+        self.folders = folders_of(self.files)
         self.chart_folders = helm.chart_dirs(list(self.files))
         self.top_charts = chart_configs.top_charts(self.chart_folders)
         self.parsed: dict[str, Parsed] = {}
@@ -138,7 +138,7 @@ class _Loader:
             outcome = self.outcomes[rel]
             if outcome.role != "manifests" or helm.chart_of(rel, charts) is not None:
                 continue
-            folder = _plain_folder(rel, special)
+            folder = plain_folder(rel, special)
             if folder is None:
                 outcome.role = "unlisted"
                 continue
@@ -213,12 +213,16 @@ class _Loader:
         outside_charts = (r for r in self.files if helm.chart_of(r, self.chart_folders) is None)
         builds = flux_builds(outside_charts, lambda rel: self.read(rel, lines=False))
         included_by: dict[str, list[str]] = {}
-        for directory in directories:
+        components: list[str] = []
+        for directory in directories:  # sorted: a folder before the ones inside it
             probe = Render()
             kustomization = kustomizer.load(directory, probe)
             self._account(probe)
             if kustomization is not None and kustomization.is_component:
-                continue  # a component only means something inside the kustomizations that use it
+                components.append(directory)  # it only means something inside the kustomizations using it
+                continue
+            if any(directory.startswith(f"{c}/") for c in components):
+                continue  # a kustomization inside a component's folder is a part of that component
             build = builds.get(directory)  # a Flux Kustomization adds components and variables
             render = kustomizer.render(directory, build.components if build else ())
             self._account(render)
@@ -365,31 +369,6 @@ _TERRAFORM_TEMPLATE = (
     "Terraform template (contains %{ … } directives), not YAML until Terraform renders it; "
     "no templatefile() call with a literal path names it"
 )
-
-
-def _folders(rels: dict[str, SourceFile]) -> set[str]:
-    """Every folder that holds one of ``rels``, at any depth."""
-    found: set[str] = set()
-    for rel in rels:
-        slash = rel.find("/")
-        while slash != -1:
-            found.add(rel[:slash])
-            slash = rel.find("/", slash + 1)
-    return found
-
-
-def _plain_folder(rel: str, special: set[str]) -> str | None:
-    """The highest folder above ``rel`` whose way down to it passes no kustomization or chart folder."""
-    directory = posixpath.dirname(rel) or "."
-    if directory in special:
-        return None
-    folder = directory
-    while folder != ".":
-        parent = posixpath.dirname(folder) or "."
-        if parent in special:
-            break
-        folder = parent
-    return folder
 
 
 def load(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -90,3 +90,28 @@ def _group(directory, by_dir, children, objects, final) -> _Group:
         own.files.extend(part.files)
         own.objects.update(part.objects)
     return own
+
+
+def folders_of(rels: Iterable[str]) -> set[str]:
+    """Every folder that holds one of ``rels``, at any depth."""
+    found: set[str] = set()
+    for rel in rels:
+        slash = rel.find("/")
+        while slash != -1:
+            found.add(rel[:slash])
+            slash = rel.find("/", slash + 1)
+    return found
+
+
+def plain_folder(rel: str, special: set[str]) -> str | None:
+    """The highest folder above ``rel`` whose way down to it passes no kustomization or chart folder."""
+    directory = posixpath.dirname(rel) or "."
+    if directory in special:
+        return None
+    folder = directory
+    while folder != ".":
+        parent = posixpath.dirname(folder) or "."
+        if parent in special:
+            break
+        folder = parent
+    return folder

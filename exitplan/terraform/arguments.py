@@ -190,7 +190,7 @@ def _key(value: Any, counted: bool) -> Any:
     if isinstance(value, bool):
         return None
     if counted:
-        if isinstance(value, str) and value.isdigit():
+        if isinstance(value, str) and value.isdecimal():
             return int(value)
         if isinstance(value, float) and value.is_integer():
             return int(value)

@@ -312,7 +312,7 @@ def _index(value: Any, key: Any) -> Any:
             return value.get(to_string(key), _MISSING)
         return _MISSING
     if isinstance(value, list):
-        if isinstance(key, str) and key.isdigit():
+        if isinstance(key, str) and key.isdecimal():
             key = int(key)
         if isinstance(key, float) and key.is_integer():
             key = int(key)

@@ -38,7 +38,7 @@ def expand(body: Body, scope: Any, evaluate: Callable[[Expr, Any], Any]) -> list
         value = evaluate(count.expr, scope)
         if isinstance(value, bool):
             value = int(value)
-        if isinstance(value, str) and value.isdigit():
+        if isinstance(value, str) and value.isdecimal():
             value = int(value)  # Terraform converts a string count, as from a -var or TF_VAR_ value
         if not isinstance(value, int) or value < 0 or value > MAX_INSTANCES:
             return None

@@ -159,7 +159,7 @@ def _postfix_steps(node: Node, source: str | Source, depth: int, steps: list) ->
         inner = node.named_children[0] if node.named_children else None
         if inner is not None and inner.kind_id == LEGACY_INDEX:
             number = node_text(inner, source).lstrip(".")
-            value = int(number) if number.isdigit() else number
+            value = int(number) if number.isdecimal() else number
             steps.append(("index", Literal(value, number, node_line(inner))))
         elif inner is not None:
             steps.append(("index", _expression(first_child(inner, EXPRESSION), source, depth + 1)))

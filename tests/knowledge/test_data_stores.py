@@ -263,3 +263,25 @@ def test_a_store_named_by_one_word_of_its_image_and_by_its_container_is_recognis
     # an exporter's image names Redis too, but its container is not called redis: a client
     assert workloads["cache-metrics"]["state"] == "stateless"
     assert "data_store" not in workloads["cache-metrics"]
+
+
+def test_a_port_written_in_digits_int_does_not_read_is_no_port():
+    # "²" is a digit to str.isdigit() but not a number int() reads (found by the test above)
+    container = {
+        "name": "db",
+        "image": "postgres:16",
+        "ports": [{"containerPort": "²"}, {"containerPort": "5432"}],
+    }
+    statefulset = k8s("StatefulSet", "db", spec={"template": {"spec": {"containers": [container]}}})
+    assert recognise(statefulset, [], load_data_stores()).role == "postgresql"
+
+
+def test_a_count_or_index_in_superscript_digits_is_not_a_number(tmp_path):
+    (tmp_path / "main.tf").write_text(
+        'variable "n" {\n  default = "²"\n}\n'
+        'resource "aws_instance" "a" {\n  count         = var.n\n  instance_type = "m5.²xlarge"\n}\n'
+        'output "x" {\n  value = ["a", "b"]["²"]\n}\n'
+    )
+    result = CliRunner().invoke(main, ["scan", str(tmp_path), "--format", "json", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert [r["address"] for r in json.loads(result.output)["resources"]] == ["aws_instance.a"]
