@@ -184,3 +184,10 @@ def test_depends_on_orders_the_waves_but_does_not_group(report, tmp_path):
         wave["clusters/main#Kustomization/flux-system/cloudnative-pg"]
         <= wave["clusters/main#Kustomization/flux-system/books"]
     )
+
+
+def test_a_kustomization_inside_the_component_is_a_part_of_it(report):
+    assert not [r.id for r in report.resources if "${" in r.id]
+    monitors = sorted(r.id for r in report.resources if r.type == "PodMonitor")
+    assert monitors == ["apps/books#PodMonitor/default/books-postgres", "apps/wiki#PodMonitor/wiki/wiki-postgres"]
+    assert "components/postgres/monitoring" not in {c.path for c in report.configurations}
