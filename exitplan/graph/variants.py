@@ -8,8 +8,9 @@ workload whose ``variants`` keep each configuration's resources apart. Folding n
   configurations; for Terraform, the same block at the same address (a module both roots call);
 - **the same controller** — same kind and name, and either
   - the same image repository of the project's own (a registry host and not a generic public image), or
-  - an ``app.kubernetes.io/name``/``app`` label or image repository in common, and the configurations are
-    sibling environment folders (``overlays/staging`` and ``overlays/production``) or one inside the other.
+  - an ``app.kubernetes.io/name``/``app`` label, image repository or (for a chart's release) chart in common,
+    and the configurations are sibling environment folders (``overlays/staging`` and
+    ``overlays/production``, ``kubernetes/main`` and ``kubernetes/staging``) or one inside the other.
 
 Two unrelated examples that each have a ``web`` Deployment share neither, and stay two workloads. Platform
 workloads of configurations whose components were folded are folded too.
@@ -23,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ..kubernetes.gitops import remote_chart
 from ..kubernetes.manifests import KUSTOMIZATION_FILES
 from ..model import Resource
 
@@ -95,7 +97,8 @@ def fold(drafts: Sequence[Draft], resources: Mapping[str, Resource], evidence: E
             for rid in draft.resources:
                 member = resources[rid]
                 if member.source == "kubernetes":
-                    by_origin[(member.file, member.line, member.type, "platform")].append(i)
+                    key = (member.file, member.line, member.type, _substituted_name(member), "platform")
+                    by_origin[key].append(i)
     for group in by_origin.values():
         _join_across_configurations(union, drafts, group)
     pairs = [(i, j) for group in by_name.values() for n, i in enumerate(group) for j in group[n + 1 :]]
@@ -190,7 +193,13 @@ def _same_image(a: str, b: str) -> bool:
 
 
 def _corroborated(a: Resource, b: Resource) -> bool:
-    return bool(_repositories(a) & _repositories(b) or _app_labels(a) & _app_labels(b))
+    return bool(_repositories(a) & _repositories(b) or _app_labels(a) & _app_labels(b) or _same_chart(a, b))
+
+
+def _same_chart(a: Resource, b: Resource) -> bool:
+    """Two releases of one chart (a release has no image or label of its own to compare)."""
+    chart_a, chart_b = remote_chart(a), remote_chart(b)
+    return chart_a is not None and chart_b is not None and chart_a.chart.lower() == chart_b.chart.lower()
 
 
 def base_name(name: str, evidence: Evidence) -> str:

@@ -209,3 +209,35 @@ resource "aws_lambda_function" "worker" {
     node = found["k8s-node"].workload
     assert node.anchor == ".#aws_instance.k8s_node[0]"
     assert node.resources == (".#aws_instance.k8s_node[0]", ".#aws_instance.k8s_node[1]")
+
+
+def _release(chart: str, name: str = "cert-manager") -> str:
+    return (
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\n"
+        f"metadata:\n  name: {name}\nspec:\n  chart:\n    spec:\n      chart: {chart}\n"
+        "      sourceRef:\n        kind: HelmRepository\n        name: charts\n"
+    )
+
+
+def test_releases_of_one_chart_in_two_clusters_folders_are_one_component(tmp_path):
+    # kubernetes/main and kubernetes/staging: one cluster per folder, as GitOps repositories keep them
+    for cluster, chart in (("main", "cert-manager"), ("staging", "cert-manager"), ("lab", "cert-manager")):
+        folder = tmp_path / "kubernetes" / cluster / "apps" / "cert-manager"
+        folder.mkdir(parents=True)
+        (folder / "helmrelease.yaml").write_text(_release(chart))
+        (folder / "kustomization.yaml").write_text("resources:\n  - helmrelease.yaml\n")
+    found = workloads(tmp_path)
+    # lab is no environment's name: its release stays apart, and each name says which folder it is in
+    assert sorted(found) == ["cert-manager-lab", "cert-manager-main"]
+    assert [v.variant.configuration for v in found["cert-manager-main"].variants] == [
+        "kubernetes/main/apps/cert-manager",
+        "kubernetes/staging/apps/cert-manager",
+    ]
+
+
+def test_releases_of_the_same_name_and_another_chart_stay_apart(tmp_path):
+    for cluster, chart in (("main", "cert-manager"), ("staging", "cert-manager-webhook-ovh")):
+        folder = tmp_path / "kubernetes" / cluster / "apps" / "cert-manager"
+        folder.mkdir(parents=True)
+        (folder / "helmrelease.yaml").write_text(_release(chart))
+    assert len(workloads(tmp_path)) == 2
