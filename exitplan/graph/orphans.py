@@ -22,7 +22,8 @@ def adopt_orphans(
     ExternalSecret whose Secret the values name in a template, dashboards, alert rules, monitors.
 
     Beside it means in the same folder of the same configuration, or, for an object written in the
-    configuration's own folder (an overlay's patch-free extras), anywhere in that configuration: a
+    configuration's own folder (an overlay's patch-free extras) or outside it (a base's, or a shared
+    component's that a Flux Kustomization adds), anywhere in that configuration: a
     configuration of loose manifests spans many folders, and one folder's component does not own another
     folder's objects. ``leads`` maps each anchor to the lead of its component. Objects of the kinds in
     ``never`` are nobody's part: a controller that anchors nothing (a pod a ReplicaSet owns, dumped from
@@ -37,14 +38,22 @@ def adopt_orphans(
     for rid in orphans:
         resource = resources[rid]
         folder = _folder(resource.file)
-        key = (resource.configuration, "" if folder == resource.configuration else folder)
         adoptable = resource.source == "kubernetes" and resource.type not in never
-        sole = beside.get(key, set()) if adoptable else set()
+        own = folder == resource.configuration
+        sole = beside.get((resource.configuration, "" if own else folder), set()) if adoptable else set()
+        if adoptable and len(sole) != 1 and _added(folder, resource.configuration):
+            sole = beside.get((resource.configuration, ""), set())
         if len(sole) == 1:
             members[next(iter(sole))].add(rid)
         else:
             left.append(rid)
     return left
+
+
+def _added(folder: str, configuration: str) -> bool:
+    """Written outside the configuration's folder: added to it from elsewhere (a base, a component a Flux
+    Kustomization adds), not one of the subfolders a loose configuration spans."""
+    return not (configuration == "." or folder == configuration or folder.startswith(f"{configuration}/"))
 
 
 def _folder(path: str) -> str:

@@ -28,7 +28,9 @@ from .manifests import Manifest, Parsed, manifests_of
 
 FLUX_GROUP = "kustomize.toolkit.fluxcd.io/"
 #: ``${NAME}``, ``${NAME:=default}`` and ``${NAME:-default}``, as Flux's envsubst reads them.
-_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[=-]([^}]*))?\}")
+_NAME = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)")
+_OPERATOR = re.compile(r":?[=-]")
+_MAX_NESTING = 8
 _DISABLED = "kustomize.toolkit.fluxcd.io/substitute"
 
 
@@ -149,7 +151,7 @@ def _replaced(value: Any, variables: Mapping[str, str], path: tuple, changed: li
     if isinstance(value, str):
         if "${" not in value:
             return value
-        new = _VARIABLE.sub(lambda m: _variable(m, variables), value)
+        new = _expand(value, variables)
         if new != value:
             changed.append(path)
         return new
@@ -160,8 +162,46 @@ def _replaced(value: Any, variables: Mapping[str, str], path: tuple, changed: li
     return value
 
 
-def _variable(match: re.Match[str], variables: Mapping[str, str]) -> str:
-    name, default = match.group(1), match.group(2)
-    if name in variables:
-        return variables[name]
-    return default if default is not None else match.group(0)
+def _expand(text: str, variables: Mapping[str, str], depth: int = 0) -> str:
+    """``text`` with each ``${NAME}`` or ``${NAME:=default}`` replaced; a default may hold variables of its
+    own (``${CLAIM:=${APP}-config}``); what is not Flux's syntax stays as written."""
+    out, at = [], 0
+    while (start := text.find("${", at)) != -1:
+        match = _NAME.match(text, start + 2)
+        end = _closing(text, match.end()) if match else -1
+        if end == -1:
+            out.append(text[at : start + 2])
+            at = start + 2
+            continue
+        name, rest = match.group(1), text[match.end() : end]
+        out.append(text[at:start])
+        if name in variables:
+            out.append(variables[name])
+        elif rest and depth < _MAX_NESTING:
+            out.append(_expand(rest.lstrip(":")[1:], variables, depth + 1))
+        else:
+            out.append(text[start : end + 1])
+        at = end + 1
+    out.append(text[at:])
+    return "".join(out)
+
+
+def _closing(text: str, at: int) -> int:
+    """Where the ``}`` that closes a variable is, from ``at`` (after its name): right there, or after a
+    default (``:=``, ``:-``, ``=``, ``-``) in which ``${…}`` nest; -1 when it does not close."""
+    if text.startswith("}", at):
+        return at
+    operator = _OPERATOR.match(text, at)
+    if operator is None:
+        return -1
+    level, index = 0, operator.end()
+    while index < len(text):
+        if text.startswith("${", index):
+            level, index = level + 1, index + 2
+            continue
+        if text[index] == "}":
+            if level == 0:
+                return index
+            level -= 1
+        index += 1
+    return -1

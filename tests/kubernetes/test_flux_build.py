@@ -115,6 +115,9 @@ def _build(**substitute) -> FluxBuild:
         ("${MISSING}", "${MISSING}"),
         ("$APP and ${ APP }", "$APP and ${ APP }"),  # not Flux's syntax: left alone
         ("${APP:=other}", "books"),
+        ("${CLAIM:=${APP}-config}", "books-config"),  # a default with a variable in it
+        ("${CLAIM:=${MISSING}}", "${MISSING}"),
+        ("${UNCLOSED:=${APP}", "${UNCLOSED:=books"),
     ],
 )
 def test_variables(text, expected):
@@ -189,5 +192,39 @@ def test_depends_on_orders_the_waves_but_does_not_group(report, tmp_path):
 def test_a_kustomization_inside_the_component_is_a_part_of_it(report):
     assert not [r.id for r in report.resources if "${" in r.id]
     monitors = sorted(r.id for r in report.resources if r.type == "PodMonitor")
-    assert monitors == ["apps/books#PodMonitor/default/books-postgres", "apps/wiki#PodMonitor/wiki/wiki-postgres"]
+    assert monitors == [
+        "apps/books#PodMonitor/default/books-postgres",
+        "apps/wiki#PodMonitor/wiki/wiki-postgres",
+    ]
     assert "components/postgres/monitoring" not in {c.path for c in report.configurations}
+
+
+def test_what_a_component_adds_and_nobody_uses_goes_with_the_apps_component(tmp_path):
+    (tmp_path / "apps/web").mkdir(parents=True)
+    (tmp_path / "components/backup").mkdir(parents=True)
+    (tmp_path / "flux").mkdir()
+    (tmp_path / "flux/web.yaml").write_text(
+        "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: web\n"
+        "spec:\n  path: ./apps/web\n  components: [../../components/backup]\n"
+        "  postBuild:\n    substitute:\n      APP: web\n"
+    )
+    (tmp_path / "apps/web/kustomization.yaml").write_text("resources: [deployment.yaml]\n")
+    (tmp_path / "apps/web/deployment.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n"
+        "    spec:\n      containers:\n        - name: web\n          image: ghcr.io/example/web:1.0\n"
+    )
+    (tmp_path / "components/backup/kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources: [schedule.yaml]\n"
+    )
+    (tmp_path / "components/backup/schedule.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${APP}-backup-schedule\ndata:\n  cron: '0 3 * * *'\n"
+    )
+    members = {
+        s.workload.name: sorted(r.split("#")[1] for r in s.workload.resources)
+        for s in scan([str(tmp_path)]).workloads
+    }
+    assert members["web"] == [
+        "ConfigMap/default/web-backup-schedule",  # from the component, used by nobody
+        "Deployment/default/web",
+        "Kustomization/default/web",  # the deployer, through deploys
+    ]
