@@ -207,6 +207,26 @@ def test_strimzi_storage_types(spec, persistent):
             },
             True,
         ),
+        (
+            {
+                "apiVersion": "monitoring.coreos.com/v1",
+                "kind": "Prometheus",
+                "spec": {"storage": {"emptyDir": {"medium": "Memory"}}},
+            },
+            False,
+        ),
+        (
+            {
+                "apiVersion": "monitoring.coreos.com/v1",
+                "kind": "Prometheus",
+                "spec": {
+                    "storage": {
+                        "volumeClaimTemplate": {"spec": {"resources": {"requests": {"storage": "40Gi"}}}}
+                    }
+                },
+            },
+            True,
+        ),
         # the operator refuses the resource without storage: it is persistent as written
         ({"apiVersion": "acid.zalan.do/v1", "kind": "postgresql"}, True),
     ],
