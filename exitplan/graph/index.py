@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from exitplan.knowledge.crossplane import cluster_scoped
 from exitplan.markers import format_path
 from exitplan.model import Edge, Resource
 from exitplan.model import Path as AttrPath
@@ -52,7 +53,9 @@ CLUSTER_SCOPED = frozenset(
 
 def namespace_of(resource: Resource) -> str | None:
     """The namespace objects without one end up in (``default``); None for cluster-scoped kinds."""
-    if resource.type in CLUSTER_SCOPED:
+    if resource.type in CLUSTER_SCOPED or (
+        resource.namespace is None and cluster_scoped(resource.get("apiVersion"))
+    ):
         return None
     return resource.namespace or "default"
 

@@ -24,6 +24,17 @@ _GROUP_WORDS = {"rds": ("db", "rds"), "elbv2": ("lb", "alb"), "cloudwatchlogs": 
 _WORD = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
+def cluster_scoped(api_version: object) -> bool:
+    """Whether objects of this apiVersion have no namespace: Crossplane's own groups and its providers'
+    (``s3.aws.upbound.io``, ``kubernetes.crossplane.io``), but for the namespaced ``.m.`` groups of
+    Crossplane v2 and its namespaced Usage (``protection.crossplane.io``)."""
+    if not isinstance(api_version, str) or "/" not in api_version:
+        return False
+    labels = api_version.rsplit("/", 1)[0].split(".")
+    crossplane = labels[-2:] in (["upbound", "io"], ["crossplane", "io"])
+    return crossplane and "m" not in labels and labels[0] != "protection"
+
+
 def terraform_type(resource: Resource, known: Callable[[str], bool]) -> str | None:
     """The Terraform type a managed resource stands for, the first candidate ``known`` accepts."""
     api = resource.get("apiVersion")

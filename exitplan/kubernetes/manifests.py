@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..discover import InputProblem, SourceFile, read_text
+from ..knowledge.crossplane import cluster_scoped
 from ..model import REDACTED, Location, Path, Resource
 from ..secrets import is_secret_key
 from .json_read import json_values, load_json
@@ -88,7 +89,7 @@ class Manifest:
 
     @property
     def namespaced(self) -> bool:
-        return self.kind not in CLUSTER_SCOPED_KINDS
+        return self.kind not in CLUSTER_SCOPED_KINDS and not cluster_scoped(self.value.get("apiVersion"))
 
     def copy(self) -> Manifest:
         return Manifest(

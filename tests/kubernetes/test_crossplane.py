@@ -43,13 +43,13 @@ def report():
 def test_managed_resources_get_the_cloud_service_and_region_of_their_type(report):
     found = {r.address: (r.cloud, r.service_kind, r.region, r.stateful) for r in report.resources}
     assert found == {
-        "Instance/default/orders-db": ("aws", "relational-database", "eu-central-1", True),
-        "Bucket/default/orders-invoices": ("aws", "object-storage", "eu-central-1", True),
-        "VPC/default/orders": ("aws", "network", "eu-central-1", False),
-        "DatabaseInstance/default/reporting": ("gcp", "relational-database", "europe-west3", True),
+        "Instance/orders-db": ("aws", "relational-database", "eu-central-1", True),
+        "Bucket/orders-invoices": ("aws", "object-storage", "eu-central-1", True),
+        "VPC/orders": ("aws", "network", "eu-central-1", False),
+        "DatabaseInstance/reporting": ("gcp", "relational-database", "europe-west3", True),
         "Deployment/shop/orders": (None, None, None, False),
     }
-    rules = {f.rule for f in report.findings if f.resource == ".#Instance/default/orders-db"}
+    rules = {f.rule for f in report.findings if f.resource == ".#Instance/orders-db"}
     assert {"EP202", "EP203"} <= rules  # a managed open database, data to move
 
 
@@ -57,18 +57,18 @@ def test_the_app_reading_the_connection_secret_depends_on_the_database(report):
     assert [(e.source, e.target, e.kind, e.via) for e in report.edges] == [
         (
             ".#Deployment/shop/orders",
-            ".#Instance/default/orders-db",
+            ".#Instance/orders-db",
             "uses-secret",
             "spec.template.spec.containers[0].envFrom[0].secretRef.name (Secret orders-db-conn created by Instance)",
         )
     ]
     orders = next(s for s in report.workloads if s.workload.id == "orders")
     assert orders.state == "owns-state"
-    assert ".#Instance/default/orders-db" in orders.workload.resources
+    assert ".#Instance/orders-db" in orders.workload.resources
     platform = {
         s.workload.id: s.workload.resources for s in report.workloads if s.workload.role == "platform"
     }
-    assert platform == {"platform": (".#DatabaseInstance/default/reporting", ".#VPC/default/orders")}
+    assert platform == {"platform": (".#DatabaseInstance/reporting", ".#VPC/orders")}
 
 
 def test_a_claim_gets_the_managed_resources_of_its_composition_and_its_user_owns_them():
@@ -117,3 +117,23 @@ def test_claims_whose_resources_are_built_elsewhere_are_named_as_not_assessed(tm
     summary = exit_plan_summary(tmp_path / "claims")
     assert "- Crossplane claims whose managed resources are not in the scan" in summary
     assert "`SQLInstance/shop/db`" in summary
+
+
+@pytest.mark.parametrize(
+    ("api_version", "scoped"),
+    [
+        ("s3.aws.upbound.io/v1beta1", True),  # Crossplane v1 managed resources have no namespace
+        ("aws.upbound.io/v1beta1", True),  # their ProviderConfig
+        ("apiextensions.crossplane.io/v1", True),  # Composition, CompositeResourceDefinition
+        ("kubernetes.crossplane.io/v1alpha2", True),
+        ("s3.aws.m.upbound.io/v1beta1", False),  # Crossplane v2's namespaced managed resources
+        ("kubernetes.m.crossplane.io/v1alpha1", False),
+        ("protection.crossplane.io/v1beta1", False),  # Usage is namespaced
+        ("notcrossplane.io/v1", False),
+        ("platform.example.org/v1alpha1", False),  # a claim
+    ],
+)
+def test_which_crossplane_groups_are_cluster_scoped(api_version, scoped):
+    from exitplan.knowledge.crossplane import cluster_scoped
+
+    assert cluster_scoped(api_version) is scoped
