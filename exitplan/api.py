@@ -193,6 +193,24 @@ def data_stores(
     return found
 
 
+#: Edges by which a workload reads data: a database's Secret, a host name of its Service.
+DATA_USE_EDGES = frozenset({"uses-secret", "connects-to"})
+
+
+def state_used(
+    edges: Sequence[Edge], by_id: dict[str, Resource], stores: dict[str, DataStore]
+) -> dict[str, frozenset[str]]:
+    """Each resource's data-use edges to what holds data: a stateful resource, or a data store whose data
+    persists (an operator's database anchors a workload of its own)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for edge in edges:
+        if edge.kind in DATA_USE_EDGES:
+            store = stores.get(edge.target)
+            if by_id[edge.target].stateful or (store is not None and store.persistent):
+                found[edge.source].add(edge.target)
+    return {rid: frozenset(targets) for rid, targets in found.items()}
+
+
 def scan(
     paths: Sequence[str],
     *,
@@ -291,7 +309,9 @@ def _scan(
         apply_waivers(run_rules(resources, context, config), by_id, config, today), by_id
     )
     stores = data_stores(workloads, by_id, edges, load_data_stores(), charts)
-    scores = score_workloads(workloads, by_id, findings, jurisdictions, stores)
+    scores = score_workloads(
+        workloads, by_id, findings, jurisdictions, stores, state_used(edges, by_id, stores)
+    )
     return ScanReport(
         root=found.root,
         inputs=loaded.inputs,

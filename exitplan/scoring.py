@@ -137,9 +137,12 @@ def score_workloads(
     findings: Sequence[Finding],
     jurisdictions: Mapping[str, str],
     data_stores: Mapping[str, DataStore] | None = None,
+    uses_state: Mapping[str, frozenset[str]] | None = None,
 ) -> tuple[WorkloadScore, ...]:
-    """``data_stores`` maps an anchor's id to the data-store role it plays (``knowledge/data_stores``)."""
+    """``data_stores`` maps an anchor's id to the data-store role it plays (``knowledge/data_stores``);
+    ``uses_state`` a resource's id to the resources holding data it reads (``api.state_used``)."""
     data_stores = data_stores or {}
+    uses_state = uses_state or {}
     by_resource: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         by_resource[finding.resource].append(finding)
@@ -166,7 +169,7 @@ def score_workloads(
                     variant,
                     score,
                     grade_of(score),
-                    state_class(variant, present, stores[-1]),
+                    state_class(variant, present, stores[-1], uses_state),
                     tuple(sorted({f.rule for f in active})),
                     max(0, 100 - deduction(enabled)),
                 )
@@ -224,11 +227,16 @@ ARTEFACT_KINDS = frozenset(
 
 
 def state_class(
-    workload: Workload | Variant, members: Sequence[Resource], store: DataStore | None = None
+    workload: Workload | Variant,
+    members: Sequence[Resource],
+    store: DataStore | None = None,
+    uses_state: Mapping[str, frozenset[str]] | None = None,
 ) -> str:
     """``owns-state`` when a member of its own (not in ``workload.shared``) is stateful, or its data-store role keeps its data on
     persistent storage; ``ephemeral-state`` when it plays a data-store role with its data on ``emptyDir``
-    or on no volume; ``depends-on-state`` when a shared member is stateful; ``stateless`` otherwise."""
+    or on no volume; ``depends-on-state`` when a shared member is stateful, or a member reads data another
+    workload holds (``uses_state``: the app reading the Secret of an operator's database); ``stateless``
+    otherwise."""
     shared = set(workload.shared)
     members = [r for r in members if r.service_kind not in ARTEFACT_KINDS]
     if any(r.stateful and r.id not in shared for r in members):
@@ -236,6 +244,9 @@ def state_class(
     if store is not None:
         return "owns-state" if store.persistent else "ephemeral-state"
     if any(r.stateful for r in members):
+        return "depends-on-state"
+    held = set(workload.resources)
+    if uses_state and any(t not in held for r in members for t in uses_state.get(r.id, ())):
         return "depends-on-state"
     return "stateless"
 

@@ -59,7 +59,7 @@ def test_each_database_is_a_workload_of_its_own_and_its_app_depends_on_it(report
         ["Cluster/default/books", "ScheduledBackup/default/books-daily"],
     )
     assert workloads["wiki-postgresql"][0] == "owns-state"
-    assert workloads["books"][0] == "stateless" and workloads["wiki"][0] == "stateless"
+    assert workloads["books"][0] == "depends-on-state" and workloads["wiki"][0] == "depends-on-state"
     secrets = {
         (e.source.split("#")[1], e.target.split("#")[1], e.via.split(" (")[0])
         for e in report.edges

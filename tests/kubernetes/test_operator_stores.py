@@ -70,14 +70,18 @@ def test_each_store_is_a_workload_with_its_parts_and_its_state(report):
             ],
         ),
         "billing-cache": ("ephemeral-state", ["Dragonfly/billing/billing-cache"]),
-        "billing-api": ("stateless", ["Deployment/billing/billing-api", "Service/billing/billing-api"]),
+        # it reads billing-db's Secret: state held by another workload (the cache it names keeps none)
+        "billing-api": (
+            "depends-on-state",
+            ["Deployment/billing/billing-api", "Service/billing/billing-api"],
+        ),
         "events-kafka": (  # named with its role: the name alone says nothing of what it is
             "owns-state",
             ["Kafka/events/events", "KafkaNodePool/events/brokers", "KafkaTopic/events/invoices"],
         ),
         # the consumer reads the KafkaUser's Secret: its credentials go with it
         "ledger-consumer": (
-            "stateless",
+            "depends-on-state",  # it reads from the Kafka cluster, which keeps its data
             ["Deployment/events/ledger-consumer", "KafkaUser/events/ledger-consumer"],
         ),
         "audit-elasticsearch": ("owns-state", ["Elasticsearch/search/audit"]),
