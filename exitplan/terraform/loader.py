@@ -61,6 +61,7 @@ def load(discovery: Discovery, variables: VariableInputs = NO_INPUTS) -> LoadRes
         discovery.of_format("terragrunt-stack"),
         discovery.boundary,
     )
+    templates = _templates(code, units.templates)  # folders of .tf files only file() reads: not roots
     for unit in units.code:
         code.setdefault(directory_of(unit.source.rel), []).append(unit)
     for unit in units.tfvars:
@@ -81,11 +82,40 @@ def load(discovery: Discovery, variables: VariableInputs = NO_INPUTS) -> LoadRes
         configurations.append(Configuration(root, "terraform", "terraform-root", note, depends_on=depends_on))
         resources.extend(found)
         releases.extend(released)
-    inputs = [item.input for item in parsed] + list(units.inputs) + downloads.inputs
+    inputs = (
+        [templates.get(item.source.rel, item.input) for item in parsed]
+        + list(units.inputs)
+        + downloads.inputs
+    )
     watched = tuple(sorted(str(path) for path in downloads.watched))
     return LoadResult(
         tuple(inputs), tuple(configurations), tuple(resources), file_reads(parsed), watched, tuple(releases)
     )
+
+
+def _templates(code: dict[str, list[ParsedFile]], read: dict[str, str]) -> dict[str, InputFile]:
+    """Take out of ``code`` each folder of templates a Terragrunt unit's ``generate`` writes with ``file()``
+    (a provider block kept once for every unit): some of its ``.tf`` files are read so, and the others
+    declare nothing that Terraform would create. Their input records say why they are not a root."""
+    found: dict[str, InputFile] = {}
+    for directory, files in list(code.items()):
+        unit = next((read[item.source.rel] for item in files if item.source.rel in read), None)
+        if unit is None or any(_creates(item) for item in files if item.source.rel not in read):
+            continue
+        del code[directory]
+        for item in files:
+            rel = item.source.rel
+            reason = (
+                f"a template the Terragrunt unit in {read[rel]} writes with generate (file()); not a root"
+                if rel in read
+                else f"beside the templates of Terragrunt units ({unit} reads one); creates nothing: not a root"
+            )
+            found[rel] = InputFile(rel, item.input.format, "skipped", reason)
+    return found
+
+
+def _creates(item: ParsedFile) -> bool:
+    return item.body is None or any(block.type in ("resource", "module") for block in item.body.blocks)
 
 
 def _followed(

@@ -64,6 +64,8 @@ class Units:
     inputs: tuple[InputFile, ...]
     #: each unit folder's dependencies on other units
     dependencies: dict[str, tuple[UnitDependency, ...]] = field(default_factory=dict)
+    #: files ``file()`` reads (the provider templates ``generate`` writes into units), with a unit reading it
+    templates: dict[str, str] = field(default_factory=dict)
 
 
 def read_units(
@@ -96,9 +98,8 @@ def read_units(
                 code.append(
                     ParsedFile(unit, Body(blocks=tuple(providers)), InputFile(unit.rel, FORMAT, "parsed"))
                 )
-    return Units(
-        tuple(code), tuple(tfvars), tuple(reader.inputs[rel] for rel in sorted(reader.inputs)), dependencies
-    )
+    inputs = tuple(reader.inputs[rel] for rel in sorted(reader.inputs))
+    return Units(tuple(code), tuple(tfvars), inputs, dependencies, dict(sorted(reader.templates.items())))
 
 
 def _merged(config: _Config) -> tuple[Any, dict[str, Any], list[Block]]:
@@ -155,6 +156,7 @@ class _Reader:
         self.boundary = boundary
         self.inputs: dict[str, InputFile] = {}
         self.included: set[str] = set()
+        self.templates: dict[str, str] = {}
         self._parsed: dict[str, Body | None] = {}
         self._above: dict[tuple[str, str], str | None] = {}  # see above()
         self._shared: dict[str, _Config] = {}  # files evaluated once for every unit (see _config)
@@ -278,6 +280,8 @@ class _Reader:
         """``file(path)``: the text of a file inside the scanned folder, relative to the file calling it (a
         provider template that ``generate`` writes)."""
         target = self.inside(path, context)
+        if target:
+            self.templates.setdefault(target, context.folder.lstrip("/") or ".")
         try:
             return self._read(target) if target else Unknown(f"file({path!r})")
         except (OSError, InputProblem, _Outside):

@@ -259,3 +259,31 @@ def test_an_include_that_links_out_of_the_repository_is_not_read(tmp_path):
     report = scan([str(root)])
     assert report.resources[0].get("stolen") is None
     assert {i.path: i.status for i in report.inputs}["common.hcl"] == "skipped"
+
+
+def test_tf_templates_that_generate_writes_are_no_root_of_their_own(tmp_path):
+    root = _write(
+        tmp_path,
+        {
+            "live/root.hcl": 'generate "provider" {\n  path = "provider.tf"\n  if_exists = "overwrite"\n'
+            '  contents = file("_envcommon/aws_provider.tf")\n}\n',
+            "live/_envcommon/aws_provider.tf": 'provider "aws" {\n  region = "eu-west-3"\n}\n'
+            'data "aws_caller_identity" "current" {}\n',
+            "live/_envcommon/tags.tf": 'locals {\n  tags = { team = "web" }\n}\n',
+            "live/app/terragrunt.hcl": 'include "root" {\n  path = find_in_parent_folders("root.hcl")\n}\n',
+            "live/app/main.tf": 'resource "aws_sqs_queue" "jobs" {}\n',
+            # a folder with a template beside real code stays a root
+            "live/tools/terragrunt.hcl": 'generate "p" {\n  path = "p.tf"\n  contents = file("shared.tf")\n}\n',
+            "live/tools/shared.tf": 'provider "aws" {\n  region = "eu-west-1"\n}\n',
+            "live/tools/main.tf": 'resource "aws_s3_bucket" "tools" {}\n',
+        },
+    )
+    report = scan([str(root)])
+    assert sorted(c.path for c in report.configurations) == ["live/app", "live/tools"]
+    inputs = {i.path: (i.status, i.reason) for i in report.inputs}
+    assert inputs["live/_envcommon/aws_provider.tf"] == (
+        "skipped",
+        "a template the Terragrunt unit in live/app writes with generate (file()); not a root",
+    )
+    assert inputs["live/_envcommon/tags.tf"][0] == "skipped"
+    assert inputs["live/tools/shared.tf"][0] == "parsed"
