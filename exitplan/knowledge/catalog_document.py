@@ -62,6 +62,13 @@ class CatalogDocument:
             self.fail(path, f"must be a string or a non-empty list of strings, found {kind_of(value)}")
         return tuple(self.string(item, (*path, index)) for index, item in enumerate(items))
 
+    def flag(self, data: Mapping[str, Any], key: str, path: KeyPath, default: bool = False) -> bool:
+        """``data[key]``, true or false (``default`` when absent)."""
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            self.fail((*path, key), f"must be true or false, found {kind_of(value)}")
+        return value
+
     def known_keys(self, data: Mapping[str, Any], allowed: frozenset[str], path: KeyPath) -> None:
         for key in data:
             if key not in allowed:

@@ -77,7 +77,7 @@ def read_data_stores(path: Path) -> DataStoreCatalog:
                 frozenset(s.lower() for s in _strings(doc, data, "port_names", where)),
                 _strings(doc, data, "env", where),
                 _strings(doc, data, "data_paths", where),
-                _flag(doc, data, "in_memory", where),
+                doc.flag(data, "in_memory", where),
             )
         )
     for index, item in enumerate(_strings(doc, doc.data, "client_env", ())):
@@ -88,13 +88,6 @@ def read_data_stores(path: Path) -> DataStoreCatalog:
         _strings(doc, doc.data, "client_env", ()),
         frozenset(_strings(doc, doc.data, "persistent_volume_types", (), required=True)),
     )
-
-
-def _flag(doc: CatalogDocument, data: Mapping[str, Any], key: str, where: tuple) -> bool:
-    value = data.get(key, False)
-    if not isinstance(value, bool):
-        doc.fail((*where, key), f"must be true or false, found {value!r}")
-    return value
 
 
 def _list(doc: CatalogDocument, data: Mapping[str, Any], key: str, where: tuple) -> list:

@@ -174,13 +174,6 @@ def load_flavor_list(path: Path, label: str | None = None) -> FlavorList:
     )
 
 
-def _flag(doc: CatalogDocument, entry: dict, key: str, path: KeyPath, default: bool) -> bool:
-    value = entry.get(key, default)
-    if not isinstance(value, bool):
-        doc.fail((*path, key), f"must be true or false, found {kind_of(value)}")
-    return value
-
-
 def _count(doc: CatalogDocument, value: Any, path: KeyPath, *, zero: bool = False, whole: bool = True) -> Any:
     ok = isinstance(value, int) if whole else isinstance(value, (int, float))
     if isinstance(value, bool) or not ok or value < 0 or (value == 0 and not zero):
@@ -207,8 +200,8 @@ def _flavor(doc: CatalogDocument, entry: Any, path: KeyPath) -> Flavor:
         _count(doc, entry["memory_gib"], (*path, "memory_gib"), whole=False),
         _count(doc, entry["gpus"], (*path, "gpus"), zero=True),
         doc.string(model, (*path, "gpu_model")) if model is not None else None,
-        _flag(doc, entry, "verified", path, False),
-        _flag(doc, entry, "deprecated", path, False),
+        doc.flag(entry, "verified", path, False),
+        doc.flag(entry, "deprecated", path, False),
         _count(doc, disk, (*path, "root_disk_gb")) if disk is not None else None,
         _arch(doc, entry, path),
     )
@@ -231,5 +224,5 @@ def _custom(doc: CatalogDocument, entry: Any, path: KeyPath) -> CustomSize:
         doc.string(entry.get("terraform_type"), (*path, "terraform_type")),
         _count(doc, vcpu.get("step"), (*path, "vcpu", "step")),
         _count(doc, memory.get("step"), (*path, "memory_gib", "step"), whole=False),
-        _flag(doc, entry, "verified", path, False),
+        doc.flag(entry, "verified", path, False),
     )

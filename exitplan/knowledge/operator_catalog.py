@@ -110,7 +110,7 @@ def read_operator_stores(path: Path) -> OperatorCatalog:
             doc.fail((*where, "role"), f"unknown data-store role {role_id!r} (see data-stores.yaml)")
         if "persistent_without_storage" not in data:
             doc.fail((*where, "persistent_without_storage"), "must be true or false")
-        persistent = _flag(doc, data, "persistent_without_storage", where)
+        persistent = doc.flag(data, "persistent_without_storage", where)
         interface = doc.string(data.get("interface"), (*where, "interface"))
         if interface not in INTERFACES:
             doc.fail((*where, "interface"), f"unknown interface {interface!r}")
@@ -184,12 +184,5 @@ def _part(doc: CatalogDocument, raw: Any, where: tuple) -> Part:
         label=doc.string(label, (*where, "label")) if label is not None else None,
         storage=_paths(doc, data.get("storage", []), (*where, "storage")),
         secrets=_templates(doc, data.get("secrets", []), (*where, "secrets")),
-        backup=_flag(doc, data, "backup", where),
+        backup=doc.flag(data, "backup", where),
     )
-
-
-def _flag(doc: CatalogDocument, data: Mapping[str, Any], key: str, where: tuple) -> bool:
-    value = data.get(key, False)
-    if not isinstance(value, bool):
-        doc.fail((*where, key), f"must be true or false, found {value!r}")
-    return value
