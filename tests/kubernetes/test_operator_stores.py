@@ -161,82 +161,28 @@ def test_strimzi_storage_types(spec, persistent):
 
 
 @pytest.mark.parametrize(
-    ("manifest", "persistent"),
+    ("api_version", "kind", "spec", "persistent"),
     [
+        ("rabbitmq.com/v1beta1", "RabbitmqCluster", {"persistence": {"storage": "0Gi"}}, False),
+        ("k8s.mariadb.com/v1alpha1", "MariaDB", {"storage": {"ephemeral": True}}, False),
+        ("k8s.mariadb.com/v1alpha1", "MariaDB", {"storage": {"size": "1Gi"}}, True),
+        ("pxc.percona.com/v1", "PerconaXtraDBCluster", {"pxc": {"volumeSpec": {"emptyDir": {}}}}, False),
+        ("cache.cs.sap.com/v1alpha1", "Valkey", {"persistence": {"enabled": False}}, False),
+        ("dragonflydb.io/v1alpha1", "Dragonfly", {"snapshot": {"dir": "s3://backups/df"}}, True),
+        ("monitoring.coreos.com/v1", "Prometheus", {"storage": {"emptyDir": {"medium": "Memory"}}}, False),
         (
-            {
-                "apiVersion": "rabbitmq.com/v1beta1",
-                "kind": "RabbitmqCluster",
-                "spec": {"persistence": {"storage": "0Gi"}},
-            },
-            False,
-        ),
-        (
-            {
-                "apiVersion": "k8s.mariadb.com/v1alpha1",
-                "kind": "MariaDB",
-                "spec": {"storage": {"ephemeral": True}},
-            },
-            False,
-        ),
-        (
-            {
-                "apiVersion": "k8s.mariadb.com/v1alpha1",
-                "kind": "MariaDB",
-                "spec": {"storage": {"size": "1Gi"}},
-            },
-            True,
-        ),
-        (
-            {
-                "apiVersion": "pxc.percona.com/v1",
-                "kind": "PerconaXtraDBCluster",
-                "spec": {"pxc": {"volumeSpec": {"emptyDir": {}}}},
-            },
-            False,
-        ),
-        (
-            {
-                "apiVersion": "cache.cs.sap.com/v1alpha1",
-                "kind": "Valkey",
-                "spec": {"persistence": {"enabled": False}},
-            },
-            False,
-        ),
-        (
-            {
-                "apiVersion": "dragonflydb.io/v1alpha1",
-                "kind": "Dragonfly",
-                "spec": {"snapshot": {"dir": "s3://backups/df"}},
-            },
-            True,
-        ),
-        (
-            {
-                "apiVersion": "monitoring.coreos.com/v1",
-                "kind": "Prometheus",
-                "spec": {"storage": {"emptyDir": {"medium": "Memory"}}},
-            },
-            False,
-        ),
-        (
-            {
-                "apiVersion": "monitoring.coreos.com/v1",
-                "kind": "Prometheus",
-                "spec": {
-                    "storage": {
-                        "volumeClaimTemplate": {"spec": {"resources": {"requests": {"storage": "40Gi"}}}}
-                    }
-                },
-            },
+            "monitoring.coreos.com/v1",
+            "Prometheus",
+            {"storage": {"volumeClaimTemplate": {"spec": {"resources": {"requests": {"storage": "40Gi"}}}}}},
             True,
         ),
         # the operator refuses the resource without storage: it is persistent as written
-        ({"apiVersion": "acid.zalan.do/v1", "kind": "postgresql"}, True),
+        ("acid.zalan.do/v1", "postgresql", {}, True),
     ],
 )
-def test_what_says_no_volume(manifest, persistent):
-    assert _store({**manifest, "metadata": {"name": "s"}}).persistent is persistent
+def test_what_says_no_volume(api_version, kind, spec, persistent):
+    manifest = {"apiVersion": api_version, "kind": kind, "metadata": {"name": "s"}, "spec": spec}
+    assert _store(manifest).persistent is persistent
 
 
 def test_a_store_the_operator_gives_volumes_by_default_persists_without_asking():
@@ -290,6 +236,23 @@ def test_the_runbook_uses_the_cloudnative_pg_procedure_with_the_names_filled(run
     ) in plan
 
 
+_ENTRY = {
+    "operator": "CloudNativePG",
+    "api_group": "postgresql.cnpg.io",
+    "kind": "Cluster",
+    "role": "postgresql",
+    "interface": "postgresql",
+    "persistent_without_storage": True,
+    "move": "CloudNativePG on the target",
+}
+
+
+def _read_catalog(tmp_path, *entries):
+    path = tmp_path / "operator-stores.yaml"
+    path.write_text(json.dumps({"schema_version": 1, "operators": list(entries)}))
+    return read_operator_stores(path)
+
+
 @pytest.mark.parametrize(
     ("entry", "problem"),
     [
@@ -309,35 +272,15 @@ def test_the_runbook_uses_the_cloudnative_pg_procedure_with_the_names_filled(run
     ],
 )
 def test_a_malformed_catalog_names_the_file_and_the_key(tmp_path, entry, problem):
-    base = {
-        "operator": "CloudNativePG",
-        "api_group": "postgresql.cnpg.io",
-        "kind": "Cluster",
-        "role": "postgresql",
-        "interface": "postgresql",
-        "persistent_without_storage": True,
-        "move": "CloudNativePG on the target",
-    }
-    path = tmp_path / "operator-stores.yaml"
-    path.write_text(json.dumps({"schema_version": 1, "operators": [{**base, **entry}]}))
     with pytest.raises(CatalogError, match=rf"operator-stores.yaml: {problem}"):
-        read_operator_stores(path)
+        _read_catalog(tmp_path, {**_ENTRY, **entry})
 
 
 def test_a_kind_listed_twice_is_refused(tmp_path):
-    entry = {
-        "operator": "x",
-        "api_group": "a.io",
-        "kind": "K",
-        "role": "redis",
-        "interface": "redis",
-        "persistent_without_storage": False,
-        "move": "m",
-    }
-    path = tmp_path / "operator-stores.yaml"
-    path.write_text(json.dumps({"schema_version": 1, "operators": [entry, entry]}))
-    with pytest.raises(CatalogError, match=r"operators\[1\]\.kind: K of a.io is listed twice"):
-        read_operator_stores(path)
+    with pytest.raises(
+        CatalogError, match=r"operators\[1\]\.kind: Cluster of postgresql.cnpg.io is listed twice"
+    ):
+        _read_catalog(tmp_path, _ENTRY, _ENTRY)
 
 
 def test_apps_naming_a_service_the_operator_makes_connect_to_the_store(report):
