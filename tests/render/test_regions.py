@@ -38,6 +38,11 @@ def edit(document: str, region_id: str, body: str) -> str:
     return edited
 
 
+def _outside_regions(document: str) -> str:
+    """The generated text of ``document``: what its human-input regions hold taken out."""
+    return re.sub(r"<!-- exitplan:human (\S+) -->.*?<!-- exitplan:end \1 -->", "", document, flags=re.DOTALL)
+
+
 def without_region(document: str, region_id: str) -> str:
     """The document with one region (markers and text) cut out."""
     pattern = re.compile(
@@ -236,8 +241,18 @@ def test_removed_region_is_orphaned_never_lost_and_restored_later(case, data):
     assert merge(regenerated, orphaned) == orphaned
 
     restored = merge(generated, orphaned)
-    assert ORPHANS_HEADING not in restored
+    assert ORPHANS_HEADING not in _outside_regions(restored)  # a person may write those words in a region
     if body.strip():
         assert restored == merge(generated, edited)
     else:  # blank text is not worth keeping: the region is back with its default text
         assert restored == merge(generated, without_region(edited, removed))
+
+
+def test_a_region_whose_text_is_the_orphans_heading_is_restored_as_written():
+    # found by the property above: the words are the person's, not an orphans section
+    generated = "# Plan\n\n<!-- exitplan:human 0 -->\n_Default._\n<!-- exitplan:end 0 -->\n"
+    edited = "# Plan\n\n<!-- exitplan:human 0 -->\n## Orphaned notes\n<!-- exitplan:end 0 -->\n"
+    orphaned = merge(without_region(generated, "0"), edited)
+    restored = merge(generated, orphaned)
+    assert restored == merge(generated, edited)
+    assert extract(restored) == {"0": "## Orphaned notes\n"}
