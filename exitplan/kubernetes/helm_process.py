@@ -214,6 +214,9 @@ def helm_env(work: Path) -> dict[str, str]:
     env["HELM_REPOSITORY_CONFIG"] = str(work / "repositories.yaml")
     env["HELM_REGISTRY_CONFIG"] = str(work / "registry.json")
     env["GOMAXPROCS"] = "2"
+    # glibc reserves 64 MB of address space per thread arena; under RLIMIT_AS a busy machine's extra Go
+    # threads made a fresh worker fail to allocate 4 MB at start-up ("cannot allocate", 3 MB in use)
+    env["MALLOC_ARENA_MAX"] = "2"
     return env
 
 

@@ -188,7 +188,7 @@ def test_charts_before_and_after_one_that_crashes_the_worker_render_as_alone(tmp
     assert {r.id for r in result.resources if r.type == "ConfigMap"} == {
         "first#ConfigMap/default/first",
         "last#ConfigMap/default/last",
-    }
+    }, [(i.path, i.reason) for i in result.inputs]
     record = inputs(result)["greedy/Chart.yaml"]
     assert record.status == "error"
     assert "the renderer ran out of its 1024 MB memory limit or crashed" in record.reason
