@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from itertools import islice
 
 from exitplan.graph.index import edge, namespace_of, pod_spec_path
 from exitplan.knowledge.operator_stores import operator_kind, operator_part, parts_by_store
 from exitplan.kubernetes.gitops import install_namespace, release_name, remote_chart
-from exitplan.model import Edge, Resource
+from exitplan.kubernetes.release_volumes import with_release_name
+from exitplan.model import Edge, Resource, iter_strings
 
 #: A host in a value: an optional scheme and user, then dotted DNS labels (``a-rw.db.svc.cluster.local``).
 _HOST = re.compile(r"(?:[a-z][a-z0-9+.-]*://)?(?:[^@\s/]+@)?([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*)", re.I)
-_RELEASE_NAME = re.compile(r"\{\{-?\s*\.Release\.Name\s*-?\}\}")
 _MAX_STRINGS = 5_000
 
 
@@ -87,23 +87,9 @@ def _values_naming_hosts(resource: Resource) -> Iterator[tuple[tuple, str, str |
     if chart is None:
         return
     name, namespace = release_name(resource), install_namespace(resource) or namespace_of(resource)
-    budget = [_MAX_STRINGS]
-    for path, text in _strings(resource.get(*chart.values_path), chart.values_path, budget):
-        yield path, _RELEASE_NAME.sub(name, text), namespace
-
-
-def _strings(value: Any, path: tuple, budget: list[int]) -> Iterator[tuple[tuple, str]]:
-    budget[0] -= 1
-    if budget[0] < 0:
-        return
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            yield from _strings(item, (*path, key), budget)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, (*path, index), budget)
+    values = iter_strings(resource.get(*chart.values_path), chart.values_path)
+    for path, text in islice(values, _MAX_STRINGS):
+        yield path, with_release_name(text, name), namespace
 
 
 def _stores_named(text: str, configuration: str, namespace: str | None, services: dict) -> Iterator[Resource]:

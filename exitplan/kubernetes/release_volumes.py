@@ -60,8 +60,13 @@ def release_volumes(resource: Resource) -> tuple[ReleaseVolume, ...]:
     )
 
 
+def with_release_name(text: str, name: str) -> str:
+    """``text`` with ``{{ .Release.Name }}`` as the chart's ``tpl`` would make it; other templates kept."""
+    return _RELEASE_NAME.sub(name, text)
+
+
 def _resolved(claim: str | None, name: str) -> str | None:
-    return _RELEASE_NAME.sub(name, claim).strip() if claim is not None else None
+    return with_release_name(claim, name).strip() if claim is not None else None
 
 
 def _walk(
