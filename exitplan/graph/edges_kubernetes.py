@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
-from exitplan.graph.edges_pods import claim_templates, pod_spec_references
+from exitplan.graph.edges_pods import claim_templates, pod_spec_references, secret_use
 from exitplan.graph.index import POD_TEMPLATES, ObjectIndex, PodIndex, edge, namespace_of
 from exitplan.graph.object_context import Context, link
 from exitplan.knowledge.operator_stores import secrets_written
@@ -302,17 +302,10 @@ def release_claims(release: Resource, context: Context) -> Iterator[Edge]:
 
 
 def release_secrets(release: Resource, context: Context) -> Iterator[Edge]:
-    """The Secrets a chart's values have its pods read: in the manifests, or made by an ExternalSecret or an
-    operator (a CloudNativePG Cluster's ``<name>-app``) in the namespace the chart goes to."""
+    """The Secrets a chart's values have its pods read, in the namespace the chart goes to."""
     namespace = install_namespace(release) or namespace_of(release)
     for name, path in release_secrets_named(release):
-        target = context.objects.get(release, "Secret", name, namespace)
-        if target is not None:
-            yield edge(release, target, "uses-secret", path)
-            continue
-        creator = context.secret_sources.get((release.configuration, namespace, name))
-        if creator is not None:
-            yield edge(release, creator, "uses-secret", path, note=f"Secret {name} created by {creator.type}")
+        yield from secret_use(release, context, name, path, namespace)
 
 
 RELATIONS: dict[str, tuple[Relation, ...]] = {

@@ -27,7 +27,7 @@ def pod_spec_references(workload: Resource, context: Context) -> Iterator[Edge]:
             yield from _container_refs(workload, context, (*spec, containers, i))
     for i, pull in enumerate(workload.get(*spec, "imagePullSecrets", default=[]) or []):
         if isinstance(pull, Mapping):
-            yield from _secret(workload, context, pull.get("name"), (*spec, "imagePullSecrets", i, "name"))
+            yield from secret_use(workload, context, pull.get("name"), (*spec, "imagePullSecrets", i, "name"))
     yield from _service_account(workload, context, spec)
     yield from link(
         context,
@@ -75,7 +75,7 @@ def _references(workload: Resource, context: Context, at: AttrPath, references) 
         path = (*at, *inner)
         name = workload.get(*path)
         if kind == "Secret":
-            yield from _secret(workload, context, name, path) if name is not None else ()
+            yield from secret_use(workload, context, name, path) if name is not None else ()
         else:
             yield from link(context, workload, kind, edge_kind, name, path)
 
@@ -97,13 +97,17 @@ def _container_refs(workload: Resource, context: Context, container: AttrPath) -
         yield from _references(workload, context, (*container, "env", j, "valueFrom"), _ENV_REFERENCES)
 
 
-def _secret(workload: Resource, context: Context, name: Any, path: AttrPath) -> Iterator[Edge]:
-    """The Secret ``name``, or the ExternalSecret that creates it when the Secret is not in the manifests."""
-    target = context.objects.get(workload, "Secret", name)
+def secret_use(
+    workload: Resource, context: Context, name: Any, path: AttrPath, namespace: str | None = None
+) -> Iterator[Edge]:
+    """The Secret ``name`` (in ``workload``'s namespace, or ``namespace``), or what creates it when it is not
+    in the manifests: an ExternalSecret, a Crossplane resource, an operator's data store."""
+    target = context.objects.get(workload, "Secret", name, namespace)
     if target is not None:
         yield edge(workload, target, "uses-secret", path)
         return
-    creator = context.secret_sources.get((workload.configuration, namespace_of(workload), str(name)))
+    space = namespace or namespace_of(workload)
+    creator = context.secret_sources.get((workload.configuration, space, str(name)))
     if creator is not None:
         yield edge(workload, creator, "uses-secret", path, note=f"Secret {name} created by {creator.type}")
 

@@ -32,22 +32,23 @@ def operator_kind(resource: Resource) -> OperatorKind | None:
     return load_operator_stores().kinds.get((api_group(resource), resource.type))
 
 
+def _part_rule(resource: Resource) -> tuple[OperatorKind, Part] | None:
+    """The store kind and part rule of ``resource``'s kind, whatever store it names."""
+    if resource.source != "kubernetes":
+        return None
+    return load_operator_stores().parts.get((api_group(resource), resource.type))
+
+
 def secrets_written(resource: Resource) -> tuple[str, ...]:
     """The names of the Secrets the operator writes for ``resource``, a store or a part of one."""
-    entry = operator_kind(resource)
-    if entry is not None:
-        templates = entry.secrets
-    else:
-        found = load_operator_stores().parts.get((api_group(resource), resource.type))
-        templates = found[1].secrets if found and resource.source == "kubernetes" else ()
+    entry, rule = operator_kind(resource), _part_rule(resource)
+    templates = entry.secrets if entry else rule[1].secrets if rule else ()
     return tuple(template.replace("{name}", resource.name) for template in templates)
 
 
 def operator_part(resource: Resource) -> tuple[OperatorKind, Part, str] | None:
     """The store kind ``resource`` is a part of, the part, and the name of the store it names."""
-    if resource.source != "kubernetes":
-        return None
-    found = load_operator_stores().parts.get((api_group(resource), resource.type))
+    found = _part_rule(resource)
     if found is None:
         return None
     entry, part = found
@@ -107,17 +108,18 @@ def _size(value: Any) -> str:
         sizes = [_size(item) for item in value]
         return sizes[0] if len(set(sizes)) == 1 else ""
     if not isinstance(value, Mapping):
-        return f" ({value})" if isinstance(value, str | int) and not isinstance(value, bool) else ""
-    for key in ("size", "storage", "diskSize"):
-        if isinstance(value.get(key), str | int) and not isinstance(value.get(key), bool):
-            return f" ({value[key]})"
+        return _shown(value)
     inner = value.get("spec", value)
     request = inner.get("resources", {}).get("requests", {}) if isinstance(inner, Mapping) else {}
-    found = request.get("storage") if isinstance(request, Mapping) else None
-    if isinstance(found, str | int) and not isinstance(found, bool):
-        return f" ({found})"
+    written = [value.get(key) for key in ("size", "storage", "diskSize")]
+    written.append(request.get("storage") if isinstance(request, Mapping) else None)
+    found = next((shown for item in written if (shown := _shown(item))), "")
     volumes = value.get("volumes")
-    return _size(volumes) if isinstance(volumes, list) else ""
+    return found or (_size(volumes) if isinstance(volumes, list) else "")
+
+
+def _shown(value: Any) -> str:
+    return f" ({value})" if isinstance(value, str | int) and not isinstance(value, bool) else ""
 
 
 def recognise_operator(resource: Resource, parts: Iterable[Resource] = ()) -> DataStore | None:
@@ -186,11 +188,9 @@ def store_name(resource: Resource) -> str | None:
 def instances(resource: Resource) -> int | None:
     """How many instances the operator runs, where the resource says."""
     entry = operator_kind(resource)
-    found = (
-        next((v for _, v in _values(resource.attributes, entry.replicas, ())), None)
-        if entry and entry.replicas
-        else None
-    )
+    if entry is None or entry.replicas is None:
+        return None
+    found = next((v for _, v in _values(resource.attributes, entry.replicas, ())), None)
     return found if isinstance(found, int) and not isinstance(found, bool) else None
 
 
