@@ -4,7 +4,8 @@
                    KafkaTopic, KafkaUser or KafkaNodePool → its Kafka (the ``strimzi.io/cluster`` label), …
 - ``connects-to``  a pod controller whose env values, or a chart release whose values, name a Service the
                    operator makes for the store (``billing-db-rw``, ``events-kafka-bootstrap:9092``,
-                   ``{{ .Release.Name }}-rw.db.svc``); inferred, as a match by name
+                   ``{{ .Release.Name }}-rw.db.svc``); inferred, as a match by name. A name with its
+                   namespace may reach a store of another configuration (the cluster's DNS is shared)
 
 A part moves no earlier than its store, and joins the store's workload unless a workload needs it (a
 KafkaUser whose Secret a consumer reads). The Secrets the operator writes are linked in
@@ -47,13 +48,18 @@ def operator_edges(resources: Sequence[Resource]) -> Iterator[Edge]:
 
 def _client_edges(resources: list[Resource]) -> Iterator[Edge]:
     services: dict[tuple[str, str | None, str], Resource] = {}
+    anywhere: dict[tuple[str | None, str], list[Resource]] = {}  # for a name with its namespace in it
     for resource in resources:
         entry = operator_kind(resource)
         for template in entry.services if entry else ():
-            key = (resource.configuration, namespace_of(resource), template.replace("{name}", resource.name))
-            services.setdefault(key, resource)
+            name, space = template.replace("{name}", resource.name), namespace_of(resource)
+            services.setdefault((resource.configuration, space, name), resource)
+            anywhere.setdefault((space, name), []).append(resource)
     if not services:
         return
+    services.update(
+        {("*", space, name): found[0] for (space, name), found in anywhere.items() if len(found) == 1}
+    )
     for resource in resources:
         seen: set[str] = set()
         for path, text, namespace in _values_naming_hosts(resource):
@@ -93,7 +99,10 @@ def _values_naming_hosts(resource: Resource) -> Iterator[tuple[tuple, str, str |
 
 
 def _stores_named(text: str, configuration: str, namespace: str | None, services: dict) -> Iterator[Resource]:
-    """The stores whose Service a host in ``text`` is: ``svc``, ``svc.ns``, ``svc.ns.svc[.cluster.local]``."""
+    """The stores whose Service a host in ``text`` is: ``svc``, ``svc.ns``, ``svc.ns.svc[.cluster.local]``.
+    A bare name is looked up in the value's configuration; a name with its namespace is the cluster's DNS
+    name, so it may be a store another configuration deploys (a shared database in ``databases``), when
+    only one store in the scan has that Service."""
     for token in re.split(r"[\s,;\"'=()\[\]]+", text):
         match = _HOST.match(token)
         if match is None:
@@ -103,5 +112,7 @@ def _stores_named(text: str, configuration: str, namespace: str | None, services
             continue
         space = labels[1] if len(labels) > 1 else namespace
         store = services.get((configuration, space, labels[0]))
+        if store is None and len(labels) > 1:
+            store = services.get(("*", space, labels[0]))
         if store is not None:
             yield store

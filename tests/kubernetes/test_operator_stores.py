@@ -330,3 +330,42 @@ def test_which_host_names_are_the_stores_services(value, linked):
     )
     found = [(e.source, e.target) for e in operator_edges([cluster, app]) if e.kind == "connects-to"]
     assert found == ([(app.id, cluster.id)] if linked else [])
+
+
+def _cluster(configuration: str):
+    manifest = {
+        "apiVersion": "postgresql.cnpg.io/v1",
+        "kind": "Cluster",
+        "metadata": {"name": "shared-db", "namespace": "databases"},
+    }
+    return k8s(manifest, configuration=configuration)
+
+
+def _app(value: str):
+    container = {"name": "a", "env": [{"name": "DB_HOST", "value": value}]}
+    manifest = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "teslamate", "namespace": "home"},
+        "spec": {"template": {"spec": {"containers": [container]}}},
+    }
+    return k8s(manifest, configuration="apps/teslamate")
+
+
+@pytest.mark.parametrize(
+    ("value", "clusters", "linked"),
+    [
+        # the cluster's DNS name of a database another folder deploys
+        ("shared-db-rw.databases.svc.cluster.local", ["apps/databases"], True),
+        ("postgresql://u@shared-db-rw.databases:5432/app", ["apps/databases"], True),
+        ("shared-db-rw", ["apps/databases"], False),  # a bare name is the app's own namespace and folder
+        ("shared-db-rw.databases.svc", ["clusters/main/db", "clusters/lab/db"], False),  # which of the two?
+    ],
+)
+def test_a_host_with_its_namespace_reaches_a_store_of_another_configuration(value, clusters, linked):
+    from exitplan.graph.edges_operators import operator_edges
+
+    stores = [_cluster(configuration) for configuration in clusters]
+    app = _app(value)
+    found = [(e.source, e.target) for e in operator_edges([*stores, app]) if e.kind == "connects-to"]
+    assert found == ([(app.id, stores[0].id)] if linked else [])
