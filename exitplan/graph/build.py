@@ -27,12 +27,20 @@ def base_address(address: str) -> str:
     return _INSTANCE_KEY.sub("", address)
 
 
+def named_addresses(address: str) -> tuple[str, ...]:
+    """The addresses a reference's target may be found under, most precise first: as named, without its
+    last key (an index naming an instance that is not there: ``count = 0`` leaves a key-less record), and
+    without any key."""
+    own, base = _LAST_KEY.sub("", address), base_address(address)
+    return (address,) if own == address == base else (address, own, base)
+
+
 def terraform_reference_edges(resources: Sequence[Resource], least_only: bool = False) -> Iterator[Edge]:
     """Edges for the references the Terraform loader resolved, within each configuration.
 
     A reference names an address without instance keys where Terraform does (``aws_sqs_queue.jobs``
-    stands for every instance), so targets are looked up by exact address (or an instance of it) first,
-    then by base address. With ``least_only``, only the edge :func:`unique_edges` would keep of those
+    stands for every instance), so targets are looked up under :func:`named_addresses`: the address (or
+    an instance of it), then without its last key, then by base address. With ``least_only``, only the edge :func:`unique_edges` would keep of those
     sharing source, target and kind (the least ``(via, line)``: file and confidence are the source's own).
     """
     by_address: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -55,8 +63,9 @@ def terraform_reference_edges(resources: Sequence[Resource], least_only: bool = 
         key = (configuration, address)
         found = looked_up.get(key)
         if found is None:
-            found = looked_up[key] = (
-                by_address.get(key) or by_address.get((configuration, base_address(address))) or []
+            found = looked_up[key] = next(
+                (hit for name in named_addresses(address) if (hit := by_address.get((configuration, name)))),
+                [],
             )
         return found
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 
+from exitplan.graph.build import named_addresses
 from exitplan.graph.edges_endpoints import NameCatalog, resolved
 from exitplan.graph.index import edge, pod_spec_path
 from exitplan.model import Edge, Resource
@@ -105,7 +106,10 @@ def _clusters(terraform: Sequence[Resource]) -> list[Resource]:
         r
         for r in candidates
         if not any(
-            (r.configuration, ref.target) in addresses for ref in r.references if ref.target != r.address
+            (r.configuration, name) in addresses
+            for ref in r.references
+            for name in named_addresses(ref.target)
+            if name != r.address
         )
     ]
     managed = [r for r in whole if not r.is_data_source]

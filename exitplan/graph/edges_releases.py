@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
 from ..model import Edge, Resource
-from .build import base_address
+from .build import base_address, named_addresses
 from .edges_endpoints import NameCatalog, load_names
 
 
@@ -31,11 +31,15 @@ def release_edges(resources: Sequence[Resource], catalog: NameCatalog | None = N
                 by_address[(resource.configuration, base)].append(resource)
     for resource in rendered:
         for reference in resource.references:
-            key = (resource.configuration, reference.target)
-            targets = by_address.get(key) or by_address.get(
-                (resource.configuration, base_address(reference.target))
+            targets = next(
+                (
+                    hit
+                    for name in named_addresses(reference.target)
+                    if (hit := by_address.get((resource.configuration, name)))
+                ),
+                (),
             )
-            for target in targets or ():
+            for target in targets:
                 kind = reference.kind
                 if kind == "helm-value":
                     rule = catalog.rules.get(target.type)

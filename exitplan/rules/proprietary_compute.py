@@ -20,6 +20,7 @@ Example
     ``resource "aws_lambda_function" "thumbnailer" { runtime = "python3.12" ... }``
 """
 
+from ..graph.build import named_addresses
 from ..model import Resource
 from .base import RuleContext
 
@@ -65,7 +66,14 @@ def _is_part(resource: Resource, context: RuleContext) -> bool:
     """Whether ``resource`` refers to another resource of its own service kind (it configures that one)."""
     prefix = f"{resource.configuration}#"
     for reference in resource.references:
-        target = context.resources.get(prefix + reference.target)
+        target = next(
+            (
+                hit
+                for name in named_addresses(reference.target)
+                if (hit := context.resources.get(prefix + name))
+            ),
+            None,
+        )
         if target is not None and target.id != resource.id and target.service_kind == resource.service_kind:
             return True
     return False

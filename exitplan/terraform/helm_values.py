@@ -25,7 +25,8 @@ from .functions import FunctionError, to_string
 from .hcl import Body
 from .instances import ModuleInstance
 from .modules import Declared
-from .references import resolver_for, target_address
+from .reference_paths import target_address
+from .references import resolver_for
 from .scope import SECRET, LazyObject, Scope
 from .template_lang import TemplateError, render
 

@@ -5,6 +5,11 @@ through the local's expression, ``module.m.out`` through the module's output (``
 target keeps the instance keys of the module path it shares with the referring resource and drops the
 others (the graph maps a key-less address to all its instances).
 
+An index the evaluator can read (``module.projects["platform"]``, ``aws_subnet.private[0]``,
+``module.projects[each.value.team]`` with the calling instance's ``each``) narrows the target to that
+instance: its key is kept in the address (a :class:`Pinned` step), so the reader does not depend on every
+instance of the module or resource.
+
 An instance of a resource whose ``for_each`` iterates other resources' instances (``for_each =
 aws_ecr_repository.service``) has one of them as ``each.value``: its ``each.value…`` references, and the
 reference its ``for_each`` makes to that resource, target that instance alone
@@ -17,11 +22,14 @@ from typing import Any
 
 from ..model import Reference
 from .arguments import InstanceObject
-from .expressions import Expr, Traversal, traversals
+from .expand import instance_key
+from .expressions import Expr, Literal, ObjectExpr, Traversal, TupleExpr, traversals
 from .hcl import Block, Body
 from .instance_values import along, instance_kind, instance_objects
-from .instances import ModuleInstance, Step, module_prefix
+from .instances import ModuleInstance, module_prefix
 from .modules import Declared
+from .reference_paths import Pinned, Target, attr_name, item_at, path_after, steps_of, target_address
+from .scope import Scope
 
 MAX_FOLLOW_DEPTH = 30
 #: Names (a variable, local, module output or resource of one module instance) worked out per
@@ -31,16 +39,9 @@ _NEVER_TARGETS = frozenset({"each", "count", "self", "path", "terraform"})
 _FOLLOWED = frozenset({"var", "local", "module"})  # past the budget, only resources are still named
 _DETAILED = frozenset({"module", "data"})  # roots whose result depends on more than the first name
 
-Target = tuple[tuple[Step, ...], str, str]  # (module steps, address inside the module, kind)
 _NOTHING: frozenset[Target] = frozenset()
 _NO_CUT = 1 << 30  # no name further up the path was met
 _ALWAYS_CUT = -1  # the depth limit or the budget cut the path: the result depends on where it was met
-
-
-def _attr_name(traversal: Traversal, position: int) -> str | None:
-    if len(traversal.steps) > position and traversal.steps[position][0] == "attr":
-        return traversal.steps[position][1]
-    return None
 
 
 class Resolver:
@@ -77,6 +78,7 @@ class Resolver:
         #: a resource and the resources of a module's instances repeat most of theirs.
         self._references: dict[tuple[str, str, int, str], Reference] = {}
         self._addresses: dict[tuple[frozenset[Target], ModuleInstance], list[tuple[str, str]]] = {}
+        self._instances_by_key: dict[tuple[ModuleInstance, str], dict[Any, ModuleInstance]] = {}
 
     def addresses(self, targets: frozenset[Target], instance: ModuleInstance) -> list[tuple[str, str]]:
         """(address seen from ``instance``, kind) of each target: the same followed names are met by
@@ -114,7 +116,11 @@ class Resolver:
             cached = self._objects[id(value)] = (value, by_base)
         return cached[1]
 
-    def follow(self, traversal: Traversal, instance: ModuleInstance) -> frozenset[Target]:
+    def follow(
+        self, traversal: Traversal, instance: ModuleInstance, scope: Scope | None = None
+    ) -> frozenset[Target]:
+        """What ``traversal``, read in ``instance``, ends at; ``scope`` (the instance's own by default)
+        holds the ``each``/``count`` that an index such as ``module.m[each.key]`` may use."""
         root, steps = traversal.root, traversal.steps
         if root is None or root in _NEVER_TARGETS or not steps or steps[0][0] != "attr":
             return _NOTHING
@@ -122,13 +128,23 @@ class Resolver:
         if self.depth > MAX_FOLLOW_DEPTH:
             self._low = _ALWAYS_CUT
             return _NOTHING
-        marker = (instance, root, first)
+        path: tuple = ()
+        if root in _DETAILED:
+            detail = self._detail(traversal, instance, root, first, scope)
+            if root == "module" and detail is not None and detail[1] is not None:
+                path = path_after(steps, 3 if steps[1][0] == "index" else 2)
+        elif root in _FOLLOWED:
+            detail, path = None, path_after(steps, 1)
+        elif len(steps) > 1 and steps[1][0] == "index":
+            detail = self._index_key(steps[1][1], instance, scope)
+        else:
+            detail = None
+        marker = (instance, root, first, path)
         on_path = self._path.get(marker)
         if on_path is not None:
             self._low = min(self._low, on_path)
             return _NOTHING
-        detail = self._detail(traversal, instance, root, first) if root in _DETAILED else None
-        key = (instance, root, first, detail)
+        key = (instance, root, first, detail, path)
         found = self._memo.get(key)
         if found is not None:
             return found
@@ -142,7 +158,7 @@ class Resolver:
         outer_low, self._low = self._low, _NO_CUT
         self.depth += 1
         try:
-            found = frozenset(self._follow(traversal, instance, root, first))
+            found = frozenset(self._follow(traversal, instance, root, first, detail, path))
         finally:
             self.depth -= 1
             del self._path[marker]
@@ -159,23 +175,43 @@ class Resolver:
         file, line, address, via, text = self.reading
         return f"{file}:{line}: {address}.{via} = {text}"
 
-    def _detail(self, traversal: Traversal, instance: ModuleInstance, root: str, first: str) -> str | None:
-        """What besides the name decides the result: the output of ``module.m.out`` (None for the whole
-        module), the name of ``data.type.name``."""
+    def _detail(
+        self, traversal: Traversal, instance: ModuleInstance, root: str, first: str, scope: Scope | None
+    ) -> Any:
+        """What besides the name decides the result: for ``module.m[key].out``, the key (None when it
+        cannot be read) and the output (None for the whole module); the name of ``data.type.name``."""
         if root == "data":
-            return _attr_name(traversal, 1)
-        if root != "module":
-            return None
-        position = 2 if len(traversal.steps) > 1 and traversal.steps[1][0] == "index" else 1
-        output = _attr_name(traversal, position)
-        if output is None:
-            return None
-        children = instance.children(first)
-        if children.walked and output in children.walked[0].module.outputs:
-            return output
-        return None
+            return attr_name(traversal, 1)
+        steps = traversal.steps
+        indexed = len(steps) > 1 and steps[1][0] == "index"
+        key = self._index_key(steps[1][1], instance, scope) if indexed else None
+        output = attr_name(traversal, 2 if indexed else 1)
+        if output is not None:
+            children = instance.children(first)
+            if not children.walked or output not in children.walked[0].module.outputs:
+                output = None
+        return (key, output) if key is not None or output is not None else None
 
-    def _follow(self, traversal: Traversal, instance: ModuleInstance, root: str, first: str) -> set[Target]:
+    @staticmethod
+    def _index_key(index: Expr, instance: ModuleInstance, scope: Scope | None) -> str | int | None:
+        """The instance key an index names, when it is known: a literal, or what it evaluates to."""
+        if isinstance(index, Literal):
+            value = index.value
+        else:
+            value = instance.context.evaluator.evaluate(index, scope or instance.scope)
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            return None
+        return value
+
+    def _keyed(self, instance: ModuleInstance, name: str, children: Any) -> dict[Any, ModuleInstance]:
+        found = self._instances_by_key.get((instance, name))
+        if found is None:
+            found = self._instances_by_key[(instance, name)] = {c.steps[-1][1]: c for c in children.instances}
+        return found
+
+    def _follow(
+        self, traversal: Traversal, instance: ModuleInstance, root: str, first: str, detail: Any, path: tuple
+    ) -> set[Target]:
         module = instance.module
         if root == "var":
             if instance.parent is None or instance.call is None:
@@ -183,32 +219,52 @@ class Resolver:
             given = instance.call.block.body.attributes.get(first)
             if given is None:
                 return set()
-            found = self.follow_expr(given.expr, instance.parent)
+            found = self._follow_value(given.expr, instance.parent, instance.call_scope, path)
             return {(steps, address, "module-input") for steps, address, _ in found}
         if root == "local":
             expr = module.locals.get(first)
-            return self.follow_expr(expr, instance) if expr is not None else set()
+            return self._follow_value(expr, instance, None, path) if expr is not None else set()
         if root == "module":
-            return self._module_output(traversal, instance, first)
+            return self._module_output(instance, first, detail, path)
         if root == "data":
-            second = _attr_name(traversal, 1)
+            second = attr_name(traversal, 1)
             address = f"data.{first}.{second}"
             return {(instance.steps, address, "reference")} if address in module.resources else set()
         address = f"{root}.{first}"
         declared = module.resources.get(address)
         if declared is not None and declared.mode == "managed":
-            return {(instance.steps, address, "reference")}
+            # an index names one instance; the graph falls back to all of them if it names none
+            return {(instance.steps, address + instance_key(detail), "reference")}
         return set()
 
-    def follow_expr(self, expr: Expr, instance: ModuleInstance) -> set[Target]:
+    def follow_expr(self, expr: Expr, instance: ModuleInstance, scope: Scope | None = None) -> set[Target]:
         found: set[Target] = set()
         for traversal in self.traversals(expr):
-            found |= self.follow(traversal, instance)
+            found |= self.follow(traversal, instance, scope)
         return found
 
-    def _module_output(self, traversal: Traversal, instance: ModuleInstance, name: str) -> set[Target]:
-        """``module.m.out``: what the output of the first instance ends at; the union of all its outputs
-        when the output cannot be read (a whole module object, a splat)."""
+    def _follow_value(
+        self, expr: Expr, instance: ModuleInstance, scope: Scope | None, path: tuple
+    ) -> set[Target]:
+        """What the part of ``expr``'s value at ``path`` (attribute names and keys read after it, as in
+        ``var.combined.network.id``) ends at: an object constructor gives the item the path names, a
+        traversal is followed with the path appended; anything else, all of ``expr``."""
+        while path and isinstance(expr, ObjectExpr | TupleExpr):
+            item = item_at(expr, path[0])
+            if item is None:
+                break
+            expr, path = item, path[1:]
+        if not path or not isinstance(expr, Traversal) or expr.source is not None or expr.root is None:
+            return self.follow_expr(expr, instance, scope)
+        extended = Traversal(expr.root, None, (*expr.steps, *steps_of(path, expr)), expr.text, expr.line)
+        found = set(self.follow(extended, instance, scope))
+        for inner in self.traversals(expr)[1:]:  # the index expressions' own traversals
+            found |= self.follow(inner, instance, scope)
+        return found
+
+    def _module_output(self, instance: ModuleInstance, name: str, detail: Any, path: tuple) -> set[Target]:
+        """``module.m.out``: what the output ends at in every instance (or in the one the index names);
+        the union of all outputs when the output cannot be read (a whole module object, a splat)."""
         children = instance.children(name)
         if children.mode == "unresolved":
             if children.call is None:
@@ -216,14 +272,26 @@ class Resolver:
             return {(instance.steps, f"module.{name}", "module-output")}
         if not children.walked:
             return set()
-        child = children.walked[0]
-        output = self._detail(traversal, instance, "module", name)
-        names = [output] if output is not None else list(child.module.outputs)
+        key, output = detail if detail is not None else (None, None)
+        named = self._keyed(instance, name, children).get(key) if key is not None else None
+        # every instance, not the first for all: what each one's inputs bring in differs (its each.value)
         found: set[Target] = set()
-        for output_name in names:
-            expr, _ = child.module.outputs[output_name]
-            found |= self.follow_expr(expr, child)
-        return {(steps, address, "module-output") for steps, address, _ in found}
+        for child in [named] if named else children.walked:
+            for output_name in [output] if output is not None else child.module.outputs:
+                expr, _ = child.module.outputs[output_name]
+                if output is not None:
+                    found |= self._follow_value(expr, child, None, path)
+                else:
+                    found |= self.follow_expr(expr, child)
+        if not named:
+            return {(steps, address, "module-output") for steps, address, _ in found}
+        # only what lies inside the named instance carries its key; what its inputs brought in does not
+        inside, position, pinned = child.steps, len(instance.steps), (name, Pinned(key))
+        return {
+            ((*steps[:position], pinned, *steps[position + 1 :]) if steps[: position + 1] == inside else steps,
+             address, "module-output")
+            for steps, address, _ in found
+        }  # fmt: skip
 
     def everything_in(self, instance: ModuleInstance, name: str) -> set[Target]:
         """``depends_on = [module.x]``: every resource of the module, nested modules included."""
@@ -245,16 +313,6 @@ def resolver_for(instance: ModuleInstance) -> Resolver:
     if context.resolver is None:
         context.resolver = Resolver(traversals=context.traversals)
     return context.resolver
-
-
-def target_address(target: Target, own_steps: tuple[Step, ...]) -> str:
-    steps, address, _ = target
-    if steps == own_steps:
-        return module_prefix(steps) + address
-    shared, limit = 0, min(len(steps), len(own_steps))
-    while shared < limit and steps[shared] == own_steps[shared]:
-        shared += 1
-    return module_prefix(steps, keep_keys=shared) + address
 
 
 def resource_references(
@@ -295,7 +353,7 @@ def resource_references(
                         found.add((item.text, via, traversal.line, instance_kind(item, instance.steps)))
                     continue
                 resolver.reading = (declared.file, traversal.line, own_address, via, traversal.text)
-                targets = resolver.follow(traversal, instance)
+                targets = resolver.follow(traversal, instance, scope)
                 if attr.name == "for_each" and not path and each:
                     add_for_each(targets, traversal.line)
                 else:
@@ -303,6 +361,7 @@ def resource_references(
         for block in body.blocks:
             _walk_block(block, path, bound, walk)
 
+    scope = instance.scope.bind(**bindings) if bindings else instance.scope
     walk(declared.block.body, (), frozenset())
     return tuple(resolver.reference(fields) for fields in sorted(found))
 
@@ -322,7 +381,7 @@ def _walk_block(block: Block, path: tuple[str, ...], bound: frozenset[str], walk
 
 def _depends_on(expr: Expr, instance: ModuleInstance, resolver: Resolver, add) -> None:
     for traversal in resolver.traversals(expr):
-        if traversal.root == "module" and _attr_name(traversal, 0) is not None and len(traversal.steps) == 1:
+        if traversal.root == "module" and attr_name(traversal, 0) is not None and len(traversal.steps) == 1:
             add(
                 resolver.everything_in(instance, traversal.steps[0][1]),
                 "depends_on",

@@ -45,3 +45,14 @@ def test_portable_compute_passes():
         tf("aws_lambda_function", "existing", **LAMBDA), address="data.aws_lambda_function.existing"
     )
     assert check(rule, deployment, containers, vm, data) == set()
+
+
+def test_parts_that_name_one_instance_of_a_counted_function_are_parts():
+    # terraform-aws-modules/lambda: aws_lambda_function.this has count; its parts name this[0], and in a
+    # call that creates no function (count 0) they name the key-less record that stands for it
+    function = tf("aws_lambda_function", "this[0]", **LAMBDA)
+    url = tf("aws_lambda_function_url", "this", refs=["aws_lambda_function.this[0]"], **LAMBDA)
+    assert check(rule, function, url) == {("EP101", "infra#aws_lambda_function.this[0]", 1)}
+    dormant = tf("aws_lambda_alias", "no_refresh", **LAMBDA)
+    mapping = tf("aws_lambda_event_source_mapping", "this", refs=["aws_lambda_alias.no_refresh[0]"], **LAMBDA)
+    assert check(rule, dormant, mapping) == {("EP101", "infra#aws_lambda_alias.no_refresh", 1)}

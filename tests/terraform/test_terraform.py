@@ -67,9 +67,9 @@ class TestServerless:
         assert edges(self.result) == {
             ("aws_iam_role.worker", "data.aws_iam_policy_document.assume", "reference"),
             ("aws_iam_role_policy.worker", "aws_iam_role.worker", "reference"),
-            ("aws_iam_role_policy.worker", "aws_sqs_queue.jobs", "reference"),
+            ("aws_iam_role_policy.worker", 'aws_sqs_queue.jobs["thumbnails"]', "reference"),
             ("aws_lambda_function.worker", "aws_iam_role.worker", "reference"),
-            ("aws_lambda_function.worker", "aws_sqs_queue.jobs", "reference"),
+            ("aws_lambda_function.worker", 'aws_sqs_queue.jobs["thumbnails"]', "reference"),
             ('aws_lambda_event_source_mapping.jobs["exports"]', 'aws_sqs_queue.jobs["exports"]', "reference"),
             ('aws_lambda_event_source_mapping.jobs["exports"]', "aws_lambda_function.worker", "reference"),
             (
@@ -83,10 +83,12 @@ class TestServerless:
         lambda_refs = resource(self.result, "aws_lambda_function.worker").references
         assert {(r.target, r.via, r.line) for r in lambda_refs} == {
             ("aws_iam_role.worker", "role", 67),
-            ("aws_sqs_queue.jobs", "environment.variables", 74),
+            ('aws_sqs_queue.jobs["thumbnails"]', "environment.variables", 74),
         }
         policy_refs = resource(self.result, "aws_iam_role_policy.worker").references
-        assert ("aws_sqs_queue.jobs", "policy", 59) in {(r.target, r.via, r.line) for r in policy_refs}
+        assert ('aws_sqs_queue.jobs["thumbnails"]', "policy", 59) in {
+            (r.target, r.via, r.line) for r in policy_refs
+        }
 
     def test_tfvars_precedence_locals_and_for_each_keys(self):
         # default "dev" < terraform.tfvars "test" < prod.auto.tfvars "prod"
@@ -246,12 +248,12 @@ class TestMultipleEnvironments:
             ("aws_sns_topic.alerts", "module.queue_worker.aws_sqs_queue.jobs", "module-output"),
             (
                 'module.queue_worker.aws_sqs_queue_policy.jobs["exports"]',
-                "module.queue_worker.aws_sqs_queue.jobs",
+                'module.queue_worker.aws_sqs_queue.jobs["exports"]',
                 "reference",
             ),
             (
                 'module.queue_worker.aws_sqs_queue_policy.jobs["thumbnails"]',
-                "module.queue_worker.aws_sqs_queue.jobs",
+                'module.queue_worker.aws_sqs_queue.jobs["thumbnails"]',
                 "reference",
             ),
         }
@@ -340,7 +342,7 @@ class TestGcp:
                 for key in ("assets", "invoices")
                 for target in ("google_service_account.app", f'google_storage_bucket.this["{key}"]')
             ),
-            ("kubernetes_manifest.config", "google_storage_bucket.this", "reference"),
+            ("kubernetes_manifest.config", 'google_storage_bucket.this["invoices"]', "reference"),
         }
         reader = resource(self.result, 'google_storage_bucket_iam_member.reader["invoices"]')
         assert reader.get("bucket") == "acme-invoices"
