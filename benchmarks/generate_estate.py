@@ -12,6 +12,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from library_docs import VERSIONS, documented
+
 TERRAFORM = """\
 variable "environment" {{
   type    = string
@@ -616,37 +618,59 @@ variable "teams" {
 
 """
 
-#: Files per landing zone besides its services (main, services, variables, outputs, tfvars); per service.
-LZ_FILES, SERVICE_FILES, SERVICES_PER_LZ, TIERS = 5, 3, 24, 4
+#: Files per landing zone besides its services (main, services, variables, outputs, versions, tfvars), per
+#: service module (main, variables, outputs, versions) and per core module; the bare estate has no versions.tf.
+LZ_FILES, SERVICE_FILES, CORE_FILES, SERVICES_PER_LZ, TIERS = 6, 4, 4, 24, 4
 TEAMS = {"platform": "shared", "shop": "apps", "ledger": "data", "search": "apps"}
 
 
-def generate_module_library(root: Path, tf_files: int) -> int:
+def generate_module_library(root: Path, tf_files: int, documented: bool = True) -> int:
     """Write a module-library estate of about ``tf_files`` Terraform files (tfvars included); return the
-    number of resource blocks written."""
+    number of resource blocks written. ``documented`` gives every module the descriptions, validations,
+    versions.tf and header a published library has (benchmarks/library_docs.py); without it the files
+    hold only the blocks and references."""
+    write = _Writer(documented)
     blocks = 0
     for name, files in CORE.items():
         folder = root / "library" / "core" / name
-        folder.mkdir(parents=True)
         for file_name, text in files.items():
-            (folder / file_name).write_text(text)
+            write(folder, file_name, text, f"core/{name}")
             blocks += text.count("\nresource ") + text.startswith("resource ")
-    budget = tf_files - len(CORE) * 3
+    budget = tf_files - len(CORE) * write.per_module(CORE_FILES)
     zone = 0
-    while budget > LZ_FILES:
-        services = min(SERVICES_PER_LZ, (budget - LZ_FILES) // SERVICE_FILES)
+    while budget > write.per_module(LZ_FILES):
+        services = min(
+            SERVICES_PER_LZ, (budget - write.per_module(LZ_FILES)) // write.per_module(SERVICE_FILES)
+        )
         if services < 1:
             break
-        blocks += _landing_zone(root, zone, services)
-        budget -= LZ_FILES + services * SERVICE_FILES
+        blocks += _landing_zone(root, zone, services, write)
+        budget -= write.per_module(LZ_FILES) + services * write.per_module(SERVICE_FILES)
         zone += 1
     return blocks
 
 
-def _landing_zone(root: Path, zone: int, services: int) -> int:
+class _Writer:
+    """Writes a module's files, documented or bare, adding versions.tf to each documented module."""
+
+    def __init__(self, documented: bool) -> None:
+        self.documented = documented
+
+    def per_module(self, files: int) -> int:
+        return files if self.documented else files - 1
+
+    def __call__(self, folder: Path, file_name: str, text: str, module: str) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        if self.documented:
+            text = documented(file_name, text, module)
+            if not (folder / "versions.tf").exists():
+                (folder / "versions.tf").write_text(VERSIONS)
+        (folder / file_name).write_text(text)
+
+
+def _landing_zone(root: Path, zone: int, services: int, write: _Writer) -> int:
     lz = f"lz{zone:03d}"
     folder = root / "landingzones" / lz
-    folder.mkdir(parents=True)
     calls, variables, tfvars, outputs = [], [LANDING_ZONE_VARIABLES], [], []
     blocks = 1
     for index in range(services):
@@ -660,30 +684,41 @@ def _landing_zone(root: Path, zone: int, services: int) -> int:
         tfvars.append(f'{svc} = {{\n  blue  = {{ team = "{team}" }}\n  green = {{ team = "{team}" }}\n}}\n')
         outputs.append(f"    {svc} = {{ for key, svc in module.{svc} : key => svc.endpoint }}\n")
         service = root / "library" / "services" / svc
-        service.mkdir(parents=True)
         main = SERVICE_KINDS[kind]
-        (service / "main.tf").write_text(main)
-        (service / "variables.tf").write_text(SERVICE_VARIABLES)
-        (service / "outputs.tf").write_text(SERVICE_OUTPUTS.replace("@ENDPOINT@", SERVICE_ENDPOINT[kind]))
+        module = f"services/{svc} ({kind})"
+        write(service, "main.tf", main, module)
+        write(service, "variables.tf", SERVICE_VARIABLES, module)
+        write(service, "outputs.tf", SERVICE_OUTPUTS.replace("@ENDPOINT@", SERVICE_ENDPOINT[kind]), module)
         blocks += 1 + main.count("\nresource ") + main.startswith("resource ")
-    (folder / "main.tf").write_text(LANDING_ZONE_MAIN)
-    (folder / "services.tf").write_text("".join(calls))
-    (folder / "variables.tf").write_text("".join(variables).rstrip() + "\n")
+    module = f"landing zone {lz}"
+    write(folder, "main.tf", LANDING_ZONE_MAIN, module)
+    write(folder, "services.tf", "".join(calls), module)
+    write(folder, "variables.tf", "".join(variables).rstrip() + "\n", module)
     teams = "".join(f'  {name} = {{ folder = "{group}" }}\n' for name, group in TEAMS.items())
-    (folder / "terraform.tfvars").write_text(
+    write(
+        folder,
+        "terraform.tfvars",
         f'landing_zone = "{lz.replace("lz", "acme-lz")}"\nfolders      = ["shared", "apps", "data"]\n'
-        f"teams = {{\n{teams}}}\n\n" + "\n".join(tfvars)
+        f"teams = {{\n{teams}}}\n\n" + "\n".join(tfvars),
+        module,
     )
-    (folder / "outputs.tf").write_text(
+    write(
+        folder,
+        "outputs.tf",
         'output "services" {\n  value = {\n'
         + "".join(outputs)
         + "  }\n}\n\n"
-        + 'output "projects" {\n  value = { for key, project in module.projects : key => project.project_id }\n}\n'
+        + 'output "projects" {\n  value = { for key, project in module.projects : key => project.project_id }\n}\n',
+        module,
     )
     return blocks
 
 
-SHAPES = {"services": generate, "module-library": generate_module_library}
+SHAPES = {
+    "services": generate,
+    "module-library": generate_module_library,
+    "module-library-bare": lambda root, tf_files: generate_module_library(root, tf_files, documented=False),
+}
 
 
 if __name__ == "__main__":

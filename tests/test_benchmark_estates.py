@@ -6,6 +6,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 from exitplan.discover import discover
 from exitplan.terraform import loader as terraform
 
@@ -14,15 +16,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from generate_estate import generate_module_library  # noqa: E402
 
 
-def test_module_library_estate(tmp_path):
-    generate_module_library(tmp_path, 200)
+@pytest.mark.parametrize("documented", [True, False], ids=["documented", "bare"])
+def test_module_library_estate(tmp_path, documented):
+    generate_module_library(tmp_path, 200, documented=documented)
     files = [p for p in tmp_path.rglob("*") if p.name.endswith((".tf", ".tfvars"))]
     assert 190 <= len(files) <= 200
+    variables = (tmp_path / "library" / "services" / "svc_000_03" / "variables.tf").read_text()
+    assert ('description = "The project the service is deployed to' in variables) is documented
+    assert (tmp_path / "library" / "core" / "org" / "versions.tf").exists() is documented
 
     result = terraform.load(discover([str(tmp_path)]))
     assert {i.status for i in result.inputs} == {"parsed"}
     zones = sorted(c.path for c in result.configurations)
-    assert zones == ["landingzones/lz000", "landingzones/lz001", "landingzones/lz002"]
+    assert zones == [f"landingzones/lz{n:03d}" for n in range(3 if not documented else 2)]
     assert all(c.note is None for c in result.configurations)
 
     references = {
@@ -32,10 +38,12 @@ def test_module_library_estate(tmp_path):
         for ref in r.references
     }
     app = 'module.svc_000_03["blue"].google_cloud_run_v2_service.this'
-    # project = module.projects[each.value.team]: the whole project object, and the folder it re-exports
+    # project = module.projects[each.value.team]: the shop team's project object, and the folder it
+    # re-exports; subnets, a `for` over every subnet of the network, still stands for every project
     # (a key-less target stands for every instance, as Terraform's address does)
+    assert (app, 'module.projects["shop"].google_project.this', "module-input") in references
+    assert (app, 'module.folders["apps"].google_folder.this', "module-input") in references
     assert (app, "module.projects.google_project.this", "module-input") in references
-    assert (app, "module.folders.google_folder.this", "module-input") in references
     # upstream = module.svc_000_02: a map of whole module objects, read with for in the app's env, and what
     # its outputs re-export from its own upstream
     assert (app, "module.svc_000_02.google_pubsub_topic.this", "module-input") in references
