@@ -94,13 +94,23 @@ class HclFile:
     error_line: int | None = None
 
 
-def parse(text: str) -> HclFile:
-    """Parse a whole file; on syntax errors, parse top-level chunks one by one and keep the good ones."""
+#: With ``skim``, the arguments of these top-level blocks that are kept (their other arguments and nested
+#: blocks, such as descriptions and validations, are never read from a module); ``type`` is kept as text.
+SKIMMED = {
+    "variable": frozenset({"default", "sensitive", "type"}),
+    "output": frozenset({"value", "sensitive"}),
+    "terraform": frozenset(),
+}
+
+
+def parse(text: str, skim: bool = False) -> HclFile:
+    """Parse a whole file; on syntax errors, parse top-level chunks one by one and keep the good ones.
+    ``skim`` (a Terraform module's file) leaves out what :data:`SKIMMED` says no reader needs."""
     data = text.encode("utf-8")
     root = _PARSER.parse(data).root_node
     if not root.has_error:
         try:
-            return HclFile(_body(first_child(root, BODY), source_of(text, data)))
+            return HclFile(_body(first_child(root, BODY), source_of(text, data), SKIMMED if skim else None))
         except _TooDeep:
             return HclFile(Body(), "expression nested too deeply", 1)
     return _parse_chunks(text)
@@ -181,7 +191,7 @@ def parse_template(text: str, line: int = 1) -> Expr:
     return expr
 
 
-def _body(node: Node | None, source: str | Source) -> Body:
+def _body(node: Node | None, source: str | Source, skim: dict[str, frozenset[str]] | None = None) -> Body:
     attributes: dict[str, Attribute] = {}
     blocks: list[Block] = []
     if node is None:
@@ -192,8 +202,26 @@ def _body(node: Node | None, source: str | Source) -> Body:
             attr = _attribute(child, source)
             attributes.setdefault(attr.name, attr)
         elif kind == BLOCK:
-            blocks.append(_block(child, source))
+            blocks.append(_block(child, source, skim))
     return Body(attributes, tuple(blocks))
+
+
+def _kept(node: Node | None, source: str | Source, keep: frozenset[str]) -> Body:
+    """A skimmed block's body: only the arguments in ``keep``, ``type`` as its text alone."""
+    attributes: dict[str, Attribute] = {}
+    for child in node.children if node is not None else ():
+        if child.kind_id != ATTRIBUTE:
+            continue
+        name = node_text(child.children[0], source)
+        if name not in keep or name in attributes:
+            continue
+        if name == "type":
+            value = first_child(child, EXPRESSION)
+            text = node_text(value, source) if value is not None else ""
+            attributes[name] = Attribute(name, Opaque((), text, node_line(child)), node_line(child))
+        else:
+            attributes[name] = _attribute(child, source)
+    return Body(attributes, ())
 
 
 def _attribute(node: Node, source: str | Source) -> Attribute:
@@ -204,7 +232,7 @@ def _attribute(node: Node, source: str | Source) -> Attribute:
     return Attribute(node_text(name, source), _expression(value, source, 0), node_line(node))
 
 
-def _block(node: Node, source: str | Source) -> Block:
+def _block(node: Node, source: str | Source, skim: dict[str, frozenset[str]] | None = None) -> Block:
     block_type = ""
     labels: list[str] = []
     body = None
@@ -219,7 +247,9 @@ def _block(node: Node, source: str | Source) -> Block:
             labels.append(unescape(quoted_content(child, source)))
         elif kind == BODY and body is None:
             body = child
-    return Block(block_type, tuple(labels), _body(body, source), node_line(node))
+    keep = skim.get(block_type) if skim is not None else None
+    contents = _body(body, source) if keep is None else _kept(body, source, keep)
+    return Block(block_type, tuple(labels), contents, node_line(node))
 
 
 __all__ = [

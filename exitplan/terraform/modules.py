@@ -138,7 +138,7 @@ def parse_source(source: SourceFile, input_format: str | None = None) -> ParsedF
         return ParsedFile(source, body, InputFile(source.rel, fmt, "parsed"))
     if not text.strip():
         return ParsedFile(source, Body(), InputFile(source.rel, fmt, "parsed", "empty file"))
-    parsed: HclFile = parse(text)
+    parsed: HclFile = parse(text, skim=fmt == "terraform")
     marker = _hcl1_marker(text)
     if parsed.error:
         if marker:

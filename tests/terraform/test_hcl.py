@@ -175,3 +175,46 @@ def test_literal_words_are_not_traversals_and_repeated_traversals_stay_apart(mon
 def test_block_labels_quoted_empty_escaped_and_bare():
     parsed = hcl.parse('thing "a\\"b" "" "c d" bare {\n}\n')
     assert parsed.body.blocks[0].labels == ('a"b', "", "c d", "bare")
+
+
+SKIMMED_MODULE = """\
+terraform {
+  required_providers {
+    google = { source = "hashicorp/google", version = ">= 5.0" }
+  }
+}
+
+variable "zones" {
+  description = "Zones by region."
+  type        = map(object({ name = string, private = optional(bool, true) }))
+  default     = { eu = { name = "eu" } }
+  sensitive   = false
+  validation {
+    condition     = length(var.zones) > 0
+    error_message = "At least one zone."
+  }
+}
+
+output "ids" {
+  description = "Zone ids."
+  value       = { for key, zone in var.zones : key => zone.name }
+  sensitive   = true
+}
+"""
+
+
+def test_a_skimmed_module_file_keeps_only_what_its_readers_need():
+    terraform_block, variable, output = hcl.parse(SKIMMED_MODULE, skim=True).body.blocks
+    assert terraform_block.body == hcl.Body()
+    assert sorted(variable.body.attributes) == ["default", "sensitive", "type"]
+    assert variable.body.blocks == ()
+    assert variable.body.attributes["type"].expr.text == (
+        "map(object({ name = string, private = optional(bool, true) }))"
+    )
+    assert isinstance(variable.body.attributes["default"].expr, hcl.ObjectExpr)
+    assert sorted(output.body.attributes) == ["sensitive", "value"]
+    assert isinstance(output.body.attributes["value"].expr, hcl.ForExpr)
+    whole = hcl.parse(SKIMMED_MODULE).body.blocks
+    assert sorted(whole[1].body.attributes) == ["default", "description", "sensitive", "type"]
+    assert [b.type for b in whole[1].body.blocks] == ["validation"]
+    assert whole[0].body.blocks[0].type == "required_providers"
