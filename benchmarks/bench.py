@@ -1,6 +1,7 @@
 """Benchmark: scan generated estates and compare with what parsing the same bytes costs.
 
     python benchmarks/bench.py                              # module-library estates of 500, 1,000, 2,000 .tf files
+    python benchmarks/bench.py --shape module-library-bare  # the same blocks without descriptions or versions.tf
     python benchmarks/bench.py --shape services --sizes 1000 5000 20000   # per-service stacks (resources)
     python benchmarks/bench.py --checkov /path/to/venv/bin/checkov        # also time checkov side by side
     python benchmarks/bench.py --repeat 3 --keep /tmp/estates             # best of three; keep the estates
@@ -34,7 +35,11 @@ sys.path.insert(0, str(HERE))
 
 from generate_estate import SHAPES  # noqa: E402
 
-DEFAULT_SIZES = {"module-library": [500, 1000, 2000], "services": [1000, 5000, 20000]}
+DEFAULT_SIZES = {
+    "module-library": [500, 1000, 2000],
+    "module-library-bare": [500, 1000, 2000],
+    "services": [1000, 5000, 20000],
+}
 
 
 def _measure(command: list[str], env: dict | None = None) -> tuple[float, float, float, int]:
