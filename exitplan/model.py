@@ -6,6 +6,7 @@ so that what a loader produced is still what a later stage sees.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
@@ -245,8 +246,9 @@ class Configuration:
 class FileRead:
     """Terraform's ``reader`` (a block address) reads ``path`` through ``function`` at ``file``:``line``."""
 
-    path: str  # relative to the scanned root; ``*`` stands for text the code does not fix (``each.key``)
-    function: str  # templatefile | file
+    path: str  # relative to the scanned root; ``*`` stands for text the code does not fix (``each.key``),
+    # and a fileset() pattern keeps its ``?`` and ``**``
+    function: str  # templatefile | file | fileset
     reader: str  # helm_release.basket, module.eks, output.config, local.values (when no block uses it)
     file: str
     line: int
@@ -254,13 +256,25 @@ class FileRead:
 
     @property
     def is_pattern(self) -> bool:
-        return "*" in self.path
+        return "*" in self.path or "?" in self.path
 
     def matches(self, rel: str) -> bool:
         if not self.is_pattern:
             return rel == self.path
-        pattern = "[^/]*".join(re.escape(part) for part in self.path.split("*"))
-        return re.fullmatch(pattern, rel) is not None
+        return _glob(self.path).fullmatch(rel) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def _glob(path: str) -> re.Pattern:
+    """``*`` (and ``?``) within one path segment; a ``**`` segment (a fileset pattern's) any folders deep."""
+    pieces = []
+    for segment in path.split("/"):
+        if segment == "**":
+            pieces.append("(?:[^/]*/)*")
+            continue
+        text = "[^/]*".join(re.escape(part) for part in segment.split("*")).replace(r"\?", "[^/]")
+        pieces.append(text + "/")
+    return re.compile("".join(pieces)[:-1] if not path.endswith("**") else "".join(pieces) + "[^/]*")
 
 
 @dataclass(frozen=True)

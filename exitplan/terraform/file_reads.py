@@ -31,8 +31,9 @@ from .expressions import Call, Expr, Literal, Template, Traversal
 from .hcl import Block, Body
 from .modules import ParsedFile, directory_of
 
-#: The functions whose first argument names a file that Terraform reads.
-READING_FUNCTIONS = ("templatefile", "file")
+#: The functions whose first argument names a file that Terraform reads; ``fileset(dir, pattern)`` names
+#: the files it lists, which the code then reads (``for f in fileset(…) : jsondecode(file(…))``).
+READING_FUNCTIONS = ("templatefile", "file", "fileset")
 _MODULE_PATHS = frozenset({"module", "root", "cwd"})
 
 
@@ -57,15 +58,61 @@ def _module_reads(directory: str, items: list[ParsedFile]) -> Iterator[FileRead]
                     found.append((reader, node, item.source.rel))
     in_locals = any(reader.startswith("local.") for reader, _, _ in found)
     users = _local_users(items) if in_locals else {}
+    values = _local_values(items) if any(call.name == "fileset" for _, call, _ in found) else {}
     for reader, call, file in found:
-        path = _path(call.args[0], directory) if call.args else None
-        if path is None:
-            continue
-        user = _first_user(reader, users) if reader.startswith("local.") else None
-        if user is None:
-            yield FileRead(path, call.name, reader, file, call.line)
+        if call.name == "fileset":
+            paths = fileset_paths(call.args, directory, values)
         else:
-            yield FileRead(path, call.name, user, file, call.line, via=reader)
+            paths = [path] if call.args and (path := _path(call.args[0], directory)) else []
+        user = _first_user(reader, users) if reader.startswith("local.") else None
+        for path in paths:
+            if user is None:
+                yield FileRead(path, call.name, reader, file, call.line)
+            else:
+                yield FileRead(path, call.name, user, file, call.line, via=reader)
+
+
+def _local_values(items: list[ParsedFile]) -> dict[str, Expr]:
+    return {
+        attribute.name: attribute.expr
+        for item in items
+        for block in item.body.blocks_of("locals")
+        for attribute in block.body.attributes.values()
+    }
+
+
+def fileset_paths(args: Sequence[Expr], directory: str, values: dict[str, Expr]) -> list[str]:
+    """The patterns of the files ``fileset(dir, pattern)`` lists: ``dir`` a path as ``file()`` takes it (or
+    a local value holding one), ``pattern`` literal; ``{a,b}`` alternatives become one pattern each, ``**``
+    stays (any folders deep)."""
+    if len(args) != 2 or not isinstance(args[1], Literal) or not isinstance(args[1].value, str):
+        return []
+    folder = args[0]
+    if isinstance(folder, Traversal) and folder.root == "local" and len(folder.steps) == 1:
+        folder = values.get(folder.steps[0][1], folder)
+    paths = []
+    for pattern in _alternatives(args[1].value):
+        if not pattern or pattern.startswith("/") or any(c in pattern for c in "[]{}\\"):
+            continue  # character classes and nested braces are not followed
+        if isinstance(folder, Literal) and isinstance(folder.value, str):
+            path = _path(Literal(f"{folder.value}/{pattern}", "", folder.line), directory)
+        elif isinstance(folder, Template):
+            path = _path(Template((*folder.parts, "/" + pattern), "", folder.line), directory)
+        else:
+            path = None
+        if path is not None:
+            paths.append(path)
+    return paths
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """``a.{json,yaml}`` → ``a.json``, ``a.yaml`` (one level of braces, as fileset patterns use them)."""
+    start = pattern.find("{")
+    end = pattern.find("}", start)
+    if start < 0 or end < 0:
+        return [pattern]
+    head, tail = pattern[:start], pattern[end + 1 :]
+    return [f"{head}{choice}{tail}" for choice in pattern[start + 1 : end].split(",")]
 
 
 def _readers(body: Body) -> Iterator[tuple[str, tuple[Expr, ...]]]:
@@ -180,7 +227,7 @@ def _is_module_path(part: object) -> bool:
 
 
 #: The input format of a file that Terraform reads, by the function that reads it.
-FORMATS = {"templatefile": "terraform-template", "file": "terraform-file"}
+FORMATS = {"templatefile": "terraform-template", "file": "terraform-file", "fileset": "terraform-file"}
 
 
 def terraform_inputs(reads: Iterable[FileRead], files: Sequence[SourceFile]) -> dict[str, InputFile]:
@@ -206,8 +253,9 @@ def _all(by_directory: dict[str, list[str]]) -> list[str]:
 def _record(rel: str, reads: list[FileRead]) -> InputFile:
     first = min(reads, key=lambda r: (r.file, r.line, r.reader))
     what = "Terraform template" if first.function == "templatefile" else "Terraform input"
+    verb = "listed" if first.function == "fileset" else "read"
     through = f" through {first.via}" if first.via else ""
-    reason = f"{what} read by {first.reader}{through} ({first.function} at {first.file}:{first.line})"
+    reason = f"{what} {verb} by {first.reader}{through} ({first.function} at {first.file}:{first.line})"
     others = len({(r.reader, r.file, r.line) for r in reads}) - 1
     if others:
         reason += f" and {others} more"
@@ -225,7 +273,9 @@ def merge_inputs(inputs: Iterable[InputFile], read: dict[str, InputFile]) -> tup
         if ours is None:
             merged.append(record)
         elif record.format == "kubernetes" and record.status == "parsed":
-            note = ours.reason.replace("Terraform input read by", "also read by Terraform:", 1)
+            note = ours.reason.replace("Terraform input read by", "also read by Terraform:", 1).replace(
+                "Terraform input listed by", "also listed by Terraform:", 1
+            )
             merged.append(replace(record, reason="; ".join(filter(None, [record.reason, note]))))
         else:
             merged.append(ours)

@@ -169,3 +169,45 @@ def test_reads_deep_inside_json_syntax_heredocs_and_locals_are_found(tmp_path):
         ("infra/deps.tpl", "templatefile", "aws_ssm_parameter.conf", ""),
         ("infra/page.tpl", "templatefile", "aws_s3_object.page", ""),
     ]
+
+
+POLICY_LIBRARY = Path(__file__).resolve().parents[1] / "fixtures" / "realworld" / "policy-library"
+
+
+def test_files_a_module_lists_with_fileset_are_its_inputs():
+    result = CliRunner().invoke(main, ["scan", str(POLICY_LIBRARY), "--format", "json", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    inputs = _inputs(json.loads(result.stdout))
+    # fileset(local.library_path, "**/policy_definition_*.{json,json.tftpl}"), library_path a local
+    # holding "${path.module}/lib"
+    assert inputs["modules/archetypes/lib/policy_definitions/policy_definition_deny_public_ip.json"] == (
+        "terraform-file",
+        "skipped",
+        "Terraform input listed by azurerm_policy_definition.this through local.definition_files "
+        "(fileset at modules/archetypes/locals.tf:3)",
+    )
+    # the pattern does not list archetypes: that file is left to the manifest reader, which skips it
+    assert inputs["modules/archetypes/lib/archetypes/archetype_definition_corp.json"] == (
+        "json",
+        "skipped",
+        "not a Kubernetes manifest",
+    )
+
+
+@pytest.mark.parametrize(
+    ("pattern", "listed", "not_listed"),
+    [
+        ("**/policy_*.json", ["m/lib/policy_a.json", "m/lib/x/y/policy_b.json"], ["m/lib/x/role_a.json"]),
+        ("*.{yaml,yml}", ["m/lib/a.yaml", "m/lib/b.yml"], ["m/lib/x/a.yaml", "m/lib/a.json"]),
+        ("values/?.yaml", ["m/lib/values/a.yaml"], ["m/lib/values/ab.yaml"]),
+    ],
+)
+def test_fileset_patterns_list_what_terraform_would(tmp_path, pattern, listed, not_listed):
+    code = f'locals {{\n  files = fileset("${{path.module}}/lib", "{pattern}")\n}}\n'
+    reads = [r for r in _reads(tmp_path, code) if r.function == "fileset"]
+    listed, not_listed = [f"infra/{p[2:]}" for p in listed], [f"infra/{p[2:]}" for p in not_listed]
+    assert reads
+    for rel in listed:
+        assert any(read.matches(rel) for read in reads), (pattern, rel)
+    for rel in not_listed:
+        assert not any(read.matches(rel) for read in reads), (pattern, rel)
