@@ -6,15 +6,14 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from ..api import ScanReport
-from ..gravity.build import Gravity, build_gravity
 from ..knowledge.data_stores import DataStore
 from ..scoring import WorkloadScore
-from .gravity_view import gravity_json
 from .json_text import pretty_json
 from .plan_facts import plan_facts
 from .variant_view import differences
 
 if TYPE_CHECKING:
+    from ..gravity.build import Gravity
     from ..plan import Plan
 
 SCHEMA = "exitplan/report/v1"
@@ -139,7 +138,7 @@ def report_dict(
                 )
                 for m in plan.mappings
             ],
-            **gravity_json(gravity or build_gravity(report, plan.target), plan_facts()["switching_charges"]),
+            **_gravity(report, plan, gravity),
         }
     return data
 
@@ -203,6 +202,14 @@ def _workload(report: ScanReport, s: WorkloadScore) -> dict[str, Any]:
             for v, differs in zip(s.variants, differences(s.variants), strict=True)
         ],
     }
+
+
+def _gravity(report: ScanReport, plan: Plan, gravity: Gravity | None) -> dict[str, Any]:
+    # imported here: a scan without a plan never needs the data-gravity model and its catalogs
+    from ..gravity.build import build_gravity
+    from .gravity_view import gravity_json
+
+    return gravity_json(gravity or build_gravity(report, plan.target), plan_facts()["switching_charges"])
 
 
 def to_json(report: ScanReport, plan: Plan | None = None, gravity: Gravity | None = None) -> str:
